@@ -1,0 +1,32 @@
+# Two commands do everything on a fresh Debian machine (as root):
+#   make run   - install what is needed, then run the main job on the Viborg dossier
+#   make test  - install what is needed, then run the whole test suite
+# Both are idempotent: installation is redone only when its inputs change.
+
+VENV    := .venv
+STAMP   := $(VENV)/.installed
+DOSSIER := agreements/viborg-2017-2021
+
+.PHONY: run test install lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/bootstrap.sh scripts/debian-packages.txt
+	sh scripts/bootstrap.sh
+	touch $@
+
+run: $(STAMP)
+	$(VENV)/bin/aftale validate $(DOSSIER)
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check checker tests benchmarks
+	$(VENV)/bin/ruff format --check checker tests benchmarks
+
+bench: $(STAMP)
+	sh benchmarks/validate.sh
+
+clean:
+	rm -rf $(VENV) generated/*/ .pytest_cache

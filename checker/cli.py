@@ -1,0 +1,111 @@
+"""The `aftale` command line. Options and wiring only; the work happens in the modules it calls.
+
+Exit codes: 0 ok, 1 findings, 2 could not run.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from checker import __version__
+from checker.findings import CouldNotRun
+
+LANG = click.option(
+    "--lang",
+    type=click.Choice(["da", "en"]),
+    default="da",
+    show_default=True,
+    help="Sprog for meddelelser / language of messages.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="aftale")
+def main() -> None:
+    """aftale: strategiske samarbejdsaftaler for Landsbyggefondens boligsociale indsatser.
+
+    Strategic cooperation agreements for Landsbyggefonden's social-housing programmes.
+    """
+
+
+def _fail(exc: CouldNotRun, lang: str) -> None:
+    click.echo(click.style("aftale: ", fg="red", bold=True) + exc.text.get(lang), err=True)
+    sys.exit(2)
+
+
+@main.command()
+@click.argument("dossier", type=click.Path(file_okay=True, dir_okay=True, path_type=str))
+@LANG
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Tekst til mennesker eller JSON til maskiner / text for people or JSON for machines.",
+)
+def validate(dossier: str, lang: str, fmt: str) -> None:
+    """Validér hver JSON-kilde i DOSSIER mod sit skema.
+
+    Validate every JSON source in DOSSIER against its schema. Exit 0: valid; 1: findings;
+    2: could not run.
+    """
+    from checker.validate import validate_dossier
+
+    try:
+        result = validate_dossier(dossier)
+    except CouldNotRun as exc:
+        _fail(exc, lang)
+    if fmt == "json":
+        from checker.report.json import render
+
+        click.echo(render(result, lang, "validate"))
+    else:
+        from checker.report.text import render
+
+        click.echo(render(result, lang))
+    sys.exit(0 if result.valid else 1)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=str))
+@LANG
+@click.option(
+    "--start", metavar="ÅÅÅÅ-MM-DD", help="Periodens startdato (standard: første dag i næste måned)."
+)
+def new(folder: str, lang: str, start: str | None) -> None:
+    """Opret et nyt dossier i FOLDER med pladsholdere, der skal udfyldes.
+
+    Create a new dossier in FOLDER with marked placeholders. Refuses to touch an existing,
+    non-empty folder.
+    """
+    from checker.scaffold import create_dossier
+
+    try:
+        created = create_dossier(folder, start)
+    except CouldNotRun as exc:
+        _fail(exc, lang)
+    if lang == "en":
+        click.echo(f"Created the dossier {folder} with {len(created)} files:")
+    else:
+        click.echo(f"Oprettede dossieret {folder} med {len(created)} filer:")
+    for rel in created:
+        click.echo(f"  {rel}")
+    click.echo(
+        "Replace every 'UDFYLD' placeholder, then run: aftale validate " + folder
+        if lang == "en"
+        else "Erstat alle pladsholdere med »UDFYLD«, og kør derefter: aftale validate " + folder
+    )
+
+
+@main.command()
+def schemas() -> None:
+    """Vis mappen med de installerede JSON-skemaer (til editorer som VS Code).
+
+    Print the folder holding the installed JSON Schemas (for editors such as VS Code).
+    """
+    from checker.resources import schema_dir
+
+    click.echo(str(schema_dir()))

@@ -1,0 +1,211 @@
+"""Read one JSON source file: exact numbers (Decimal), duplicate keys caught, positions for any pointer.
+
+Syntax errors become findings with the line and column of the error; nothing here raises for a
+user's mistake except CouldNotRun for a file the operating system will not let us read.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from checker.findings import CouldNotRun, Finding, Severity, Text
+
+MAX_JSON_BYTES = 5 * 1024 * 1024  # a dossier source is a few hundred KB at most
+
+
+class _Duplicates:
+    """Collects objects that had a key twice (json keeps only the last value, silently)."""
+
+    def __init__(self) -> None:
+        self.by_object: dict[int, list[str]] = {}
+
+    def hook(self, pairs: list[tuple[str, Any]]) -> dict:
+        obj: dict[str, Any] = {}
+        dups: list[str] = []
+        for key, value in pairs:
+            if key in obj and key not in dups:
+                dups.append(key)
+            obj[key] = value
+        if dups:
+            self.by_object[id(obj)] = dups
+        return obj
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+@dataclass
+class JsonSource:
+    path: Path
+    rel: str  # relative to the dossier, "/"-separated
+    text: str
+    data: Any
+    _positions: dict | None = field(default=None, repr=False)
+
+    def position(self, pointer: str, *, key: bool = False) -> tuple[int | None, int | None]:
+        """1-based (line, column) of the value (or, with key=True, the key) at a JSON pointer."""
+        if self._positions is None:
+            from json_source_map import calculate  # only needed when something is reported
+
+            self._positions = calculate(self.text)
+        entry = self._positions.get(pointer)
+        while entry is None and pointer:
+            pointer = pointer.rsplit("/", 1)[0]  # fall back to the nearest enclosing value
+            entry = self._positions.get(pointer)
+        if entry is None:
+            return None, None
+        loc = entry.key_start if key and entry.key_start is not None else entry.value_start
+        return loc.line + 1, loc.column + 1
+
+
+def escape_pointer_token(token: Any) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def pointer_of(parts: Any) -> str:
+    return "".join("/" + escape_pointer_token(p) for p in parts)
+
+
+_SYNTAX_DA = {
+    "Expecting value": "Her forventedes en værdi (tekst i anførselstegn, tal, true/false, null, [ ] eller { })",
+    "Expecting property name enclosed in double quotes": (
+        "Her forventedes et feltnavn i dobbelte anførselstegn (måske et komma for meget før } )"
+    ),
+    "Expecting ',' delimiter": "Her mangler et komma mellem to elementer",
+    "Expecting ':' delimiter": "Her mangler et kolon efter feltnavnet",
+    "Extra data": "Der står mere efter JSON-dokumentets afslutning",
+    "Unterminated string starting at": "En tekst er ikke afsluttet med anførselstegn",
+    "Invalid control character at": "En tekst indeholder et kontroltegn (fx et linjeskift) – skriv \\n i stedet",
+    "Invalid \\escape": "Ugyldig escape-sekvens med \\ i en tekst",
+    "Invalid \\uXXXX escape": "Ugyldig \\u-escape i en tekst",
+}
+
+
+def _syntax_text(msg: str) -> Text:
+    for en, da in _SYNTAX_DA.items():
+        if msg.startswith(en):
+            return Text(f"Ugyldig JSON: {da}.", f"Invalid JSON: {msg}.")
+    return Text(f"Ugyldig JSON: {msg}.", f"Invalid JSON: {msg}.")
+
+
+def _line_col_of_offset(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    col = offset - (before.rfind(b"\n") + 1) + 1
+    return line, col
+
+
+def load(path: Path, rel: str) -> tuple[JsonSource | None, list[Finding]]:
+    """Read and parse a JSON file. Returns the source, or None and the findings that explain why not."""
+
+    def finding(code: str, message: Text, line: int | None = None, col: int | None = None, hint=None):
+        return Finding(code, Severity.ERROR, message, rel, "" if line else None, line, col, hint=hint)
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            return None, [
+                finding(
+                    "json-too-large",
+                    Text(
+                        f"Filen er på {size:,} byte; en JSON-kilde må højst fylde {MAX_JSON_BYTES:,} byte.".replace(
+                            ",", "."
+                        ),
+                        f"The file is {size:,} bytes; a JSON source may be at most {MAX_JSON_BYTES:,} bytes.",
+                    ),
+                    hint=Text(
+                        "Et dossiers JSON-filer fylder normalt under 1 MB. Er det den rigtige fil?",
+                        "A dossier's JSON files are normally under 1 MB. Is this the right file?",
+                    ),
+                )
+            ]
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_JSON_BYTES + 1)
+    except OSError as exc:
+        raise CouldNotRun(
+            Text(
+                f"Kan ikke læse {path}: {exc.strerror or exc}.",
+                f"Cannot read {path}: {exc.strerror or exc}.",
+            )
+        ) from None
+
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col_of_offset(raw, exc.start)
+        return None, [
+            finding(
+                "json-encoding",
+                Text(
+                    f"Filen er ikke gemt som UTF-8 (ugyldig byte 0x{raw[exc.start]:02x}).",
+                    f"The file is not saved as UTF-8 (invalid byte 0x{raw[exc.start]:02x}).",
+                ),
+                line,
+                col,
+                hint=Text(
+                    "Gem filen med tegnsættet UTF-8 i din editor.",
+                    "Save the file with UTF-8 encoding in your editor.",
+                ),
+            )
+        ]
+
+    dups = _Duplicates()
+    try:
+        data = json.loads(
+            text, parse_float=Decimal, parse_constant=_reject_constant, object_pairs_hook=dups.hook
+        )
+    except json.JSONDecodeError as exc:
+        return None, [finding("json-syntax", _syntax_text(exc.msg), exc.lineno, exc.colno)]
+    except ValueError as exc:  # NaN / Infinity
+        return None, [finding("json-syntax", Text(f"Ugyldig JSON: {exc}.", f"Invalid JSON: {exc}."), 1, 1)]
+    except RecursionError:
+        return None, [
+            finding(
+                "json-too-deep",
+                Text(
+                    "JSON-strukturen er indlejret for dybt til at blive læst.",
+                    "The JSON structure is nested too deeply to be read.",
+                ),
+                1,
+                1,
+            )
+        ]
+
+    source = JsonSource(path, rel, text, data)
+    findings: list[Finding] = []
+    if dups.by_object:
+        for pointer, obj in _walk_objects(data, ""):
+            for key in dups.by_object.get(id(obj), []):
+                ptr = f"{pointer}/{escape_pointer_token(key)}"
+                line, col = source.position(ptr, key=True)
+                findings.append(
+                    Finding(
+                        "json-duplicate-key",
+                        Severity.ERROR,
+                        Text(
+                            f"Feltet »{key}« står mere end én gang i samme objekt; kun den sidste værdi bruges.",
+                            f"The field '{key}' appears more than once in the same object; only the last value is used.",
+                        ),
+                        rel,
+                        ptr,
+                        line,
+                        col,
+                        hint=Text("Slet eller omdøb det ene felt.", "Delete or rename one of them."),
+                    )
+                )
+    return source, findings
+
+
+def _walk_objects(node: Any, pointer: str):
+    if isinstance(node, dict):
+        yield pointer, node
+        for key, value in node.items():
+            yield from _walk_objects(value, f"{pointer}/{escape_pointer_token(key)}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _walk_objects(value, f"{pointer}/{i}")

@@ -1,0 +1,1 @@
+"""Reporters: turn a Result into text for people or JSON for machines."""

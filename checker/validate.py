@@ -1,0 +1,49 @@
+"""aftale validate: every JSON source of a dossier against its schema, every error reported."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from checker.dossier import AGREEMENT_FILE, open_dossier
+from checker.findings import FileResult, Finding, Result, Severity, Text
+from checker.jsonsource import load
+from checker.schema import BASE, DOCUMENT_TYPES, SchemaRegistry, document_type, validate_source
+
+
+def validate_dossier(folder: str | os.PathLike, registry: SchemaRegistry | None = None) -> Result:
+    dossier = open_dossier(folder)
+    registry = registry or SchemaRegistry()
+    result = Result(str(folder))
+    result.findings.extend(dossier.findings)
+    agreement_seen = False
+    for path, rel in dossier.json_files:
+        source, findings = load(path, rel)
+        result.findings.extend(findings)
+        entry = FileResult(rel)
+        result.files.append(entry)
+        if source is None:
+            continue
+        entry.sha256 = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+        doctype, findings = document_type(source)
+        result.findings.extend(findings)
+        if doctype is None:
+            continue
+        entry.dokumenttype = doctype
+        entry.schema = BASE + DOCUMENT_TYPES[doctype][0]
+        agreement_seen |= rel == AGREEMENT_FILE and doctype == "strategisk-samarbejdsaftale"
+        result.findings.extend(validate_source(source, doctype, registry))
+    if not agreement_seen and not any(f.file == AGREEMENT_FILE for f in result.findings):
+        result.add(
+            Finding(
+                "doc-agreement-type",
+                Severity.ERROR,
+                Text(
+                    f'{AGREEMENT_FILE} skal have "dokumenttype": "strategisk-samarbejdsaftale".',
+                    f'{AGREEMENT_FILE} must have "dokumenttype": "strategisk-samarbejdsaftale".',
+                ),
+                AGREEMENT_FILE,
+                "/dokumenttype",
+            )
+        )
+    return result
