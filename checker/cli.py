@@ -101,11 +101,37 @@ def new(folder: str, lang: str, start: str | None) -> None:
 
 
 @main.command()
-def schemas() -> None:
-    """Vis mappen med de installerede JSON-skemaer (til editorer som VS Code).
+@LANG
+@click.option(
+    "--vscode",
+    is_flag=True,
+    help="Udskriv VS Code-indstillingen »json.schemas« / print VS Code's json.schemas setting.",
+)
+@click.option(
+    "--write",
+    "workspace",
+    type=click.Path(file_okay=False, path_type=str),
+    help="Skriv indstillingen i WORKSPACE/.vscode/settings.json / write it to WORKSPACE/.vscode/settings.json.",
+)
+def schemas(lang: str, vscode: bool, workspace: str | None) -> None:
+    """Vis mappen med de installerede JSON-skemaer, eller indstillinger til VS Code.
 
-    Print the folder holding the installed JSON Schemas (for editors such as VS Code).
+    Print the folder holding the installed JSON Schemas; with --vscode, the editor settings that
+    validate and autocomplete dossier files; with --write, save those settings in a workspace.
     """
+    import json
+    from pathlib import Path
+
+    from checker.editor import json_schemas_setting, write_workspace_settings
     from checker.resources import schema_dir
 
-    click.echo(str(schema_dir()))
+    if workspace:
+        try:
+            target = write_workspace_settings(Path(workspace))
+        except CouldNotRun as exc:
+            _fail(exc, lang)
+        click.echo(f"Wrote {target}" if lang == "en" else f"Skrev {target}")
+    elif vscode:
+        click.echo(json.dumps({"json.schemas": json_schemas_setting()}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(str(schema_dir()))

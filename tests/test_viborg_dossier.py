@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from checker.validate import validate_dossier
-from tests.conftest import SEED, VIBORG, load, normalise
+from tests.conftest import SEED, SHARED_SEED, VIBORG, load, normalise
 
 AREAS = ["Houlkærparken", "Houlkærvænget", "Ellekonebakken", "Egeparken", "Rødkærparken", "Vestervang"]
 PARTIES = [
@@ -34,6 +35,13 @@ def criterion(aftale: dict, crit_id: str) -> dict:
             if c["id"] == crit_id:
                 return c
     raise KeyError(crit_id)
+
+
+def test_the_seed_copy_is_the_shared_seed():
+    if not SHARED_SEED.exists():
+        assert not os.environ.get("CI"), "CI runs with shared/ beside the clone"
+        pytest.skip("../shared is not beside this clone")
+    assert SEED.read_bytes() == SHARED_SEED.read_bytes()
 
 
 def test_the_viborg_dossier_validates_without_findings():
