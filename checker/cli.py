@@ -10,7 +10,7 @@ import sys
 import click
 
 from checker import __version__
-from checker.findings import CouldNotRun
+from checker.findings import CouldNotRun, Text
 
 LANG = click.option(
     "--lang",
@@ -67,6 +67,115 @@ def validate(dossier: str, lang: str, fmt: str) -> None:
 
         click.echo(render(result, lang))
     sys.exit(0 if result.valid else 1)
+
+
+def _write_output(text: str, output: str | None, lang: str) -> None:
+    """Print, or write the whole report to a file atomically (temp file, fsync, rename)."""
+    if output is None:
+        click.echo(text)
+        return
+    import os
+    import tempfile
+    from pathlib import Path
+
+    target = Path(output)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent if str(target.parent) else ".")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(click.unstyle(text) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        _fail(CouldNotRun(Text(f"Kan ikke skrive {target}: {exc.strerror}.", f"Cannot write {target}: {exc.strerror}.")), lang)
+
+
+@main.command()
+@click.argument("dossier", type=click.Path(path_type=str))
+@LANG
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "junit", "html"]),
+    default="text",
+    show_default=True,
+    help="Rapportens form / report format.",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), help="Skriv rapporten til en fil / write the report to a file.")
+@click.option("--strict", is_flag=True, help="Advarsler tæller som fejl / warnings count as errors.")
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="ÅÅÅÅ-MM-DD",
+    help="Kontroldato for ajourføring (standard: i dag, dog højst periodens slutdato) / as-of date.",
+)
+@click.option(
+    "--regelsaet-dir",
+    "ruleset_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=str),
+    help="Mappe med flere regelsæt (JSON) / folder with additional rule sets.",
+)
+def check(dossier: str, lang: str, fmt: str, output: str | None, strict: bool, as_of: str | None, ruleset_dir: str | None) -> None:
+    """Kontrollér DOSSIER før indsendelse til Landsbyggefonden.
+
+    Pre-submission check: schemas, then every rule across the agreement, its annexes, workbooks and
+    PDFs. Exit 0: no errors (warnings allowed unless --strict); 1: errors; 2: could not run.
+    """
+    from datetime import date
+    from pathlib import Path
+
+    from checker.check import check_dossier, registry
+    from checker.findings import Severity
+
+    when = None
+    if as_of:
+        try:
+            when = date.fromisoformat(as_of)
+        except ValueError:
+            _fail(CouldNotRun(Text(f"--as-of »{as_of}« er ikke en dato (ÅÅÅÅ-MM-DD).", f"--as-of '{as_of}' is not a date (YYYY-MM-DD).")), lang)
+    try:
+        result = check_dossier(dossier, as_of=when, ruleset_dir=Path(ruleset_dir) if ruleset_dir else None)
+    except CouldNotRun as exc:
+        _fail(exc, lang)
+    if fmt == "json":
+        from checker.report.json import render
+
+        text = render(result, lang, "check")
+    elif fmt == "sarif":
+        from checker.report.sarif import render
+
+        text = render(result, lang, registry())
+    elif fmt == "junit":
+        from checker.report.junit import render
+
+        text = render(result, lang)
+    elif fmt == "html":
+        from checker.report.html import render
+
+        text = render(result, lang)
+    else:
+        from checker.report.text import render
+
+        text = render(result, lang)
+    _write_output(text, output, lang)
+    failed = not result.valid or (strict and result.count(Severity.WARNING) > 0)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@LANG
+@click.option("--markdown", is_flag=True, help="Som docs/rules.md / as docs/rules.md.")
+def rules(lang: str, markdown: bool) -> None:
+    """Vis alle regler med kode, alvor og kilde / list every rule with code, severity and source."""
+    from checker.check import registry
+
+    if markdown:
+        from checker.report.rulesdoc import markdown as md
+
+        click.echo(md(registry()), nl=False)
+        return
+    for r in registry().values():
+        click.echo(f"{r.code:<38} {r.severity.value:<8} {r.title.get(lang)}")
 
 
 @main.command()

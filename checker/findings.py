@@ -34,9 +34,11 @@ class Finding:
     column: int | None = None  # 1-based
     label: Text | None = None  # the place in the users' words, e.g. "Periode › Startdato"
     hint: Text | None = None
+    cell: str | None = None  # in a workbook: "Finansiering!C7"
+    page: int | None = None  # in a PDF: 1-based page number
 
     def sort_key(self) -> tuple:
-        return (self.file, self.line or 0, self.column or 0, self.code)
+        return (self.file, self.line or 0, self.column or 0, self.cell or "", self.page or 0, self.code)
 
 
 @dataclass

@@ -7,16 +7,25 @@ import os
 
 from checker.dossier import AGREEMENT_FILE, open_dossier
 from checker.findings import FileResult, Finding, Result, Severity, Text
-from checker.jsonsource import load
+from checker.jsonsource import JsonSource, load
 from checker.schema import BASE, DOCUMENT_TYPES, SchemaRegistry, document_type, validate_source
 
 
 def validate_dossier(folder: str | os.PathLike, registry: SchemaRegistry | None = None) -> Result:
+    return run_validation(folder, registry)[0]
+
+
+def run_validation(
+    folder: str | os.PathLike, registry: SchemaRegistry | None = None
+) -> tuple[Result, dict[str, JsonSource], dict[str, str]]:
+    """Validate every JSON source; also return the parsed sources and their document types for the rules."""
     dossier = open_dossier(folder)
     registry = registry or SchemaRegistry()
     result = Result(str(folder))
     result.findings.extend(dossier.findings)
     agreement_seen = False
+    sources: dict[str, JsonSource] = {}
+    doctypes: dict[str, str] = {}
     for path, rel in dossier.json_files:
         source, findings = load(path, rel)
         result.findings.extend(findings)
@@ -25,11 +34,13 @@ def validate_dossier(folder: str | os.PathLike, registry: SchemaRegistry | None 
         if source is None:
             continue
         entry.sha256 = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+        sources[rel] = source
         doctype, findings = document_type(source)
         result.findings.extend(findings)
         if doctype is None:
             continue
         entry.dokumenttype = doctype
+        doctypes[rel] = doctype
         entry.schema = BASE + DOCUMENT_TYPES[doctype][0]
         agreement_seen |= rel == AGREEMENT_FILE and doctype == "strategisk-samarbejdsaftale"
         result.findings.extend(validate_source(source, doctype, registry))
@@ -46,4 +57,4 @@ def validate_dossier(folder: str | os.PathLike, registry: SchemaRegistry | None 
                 "/dokumenttype",
             )
         )
-    return result
+    return result, sources, doctypes

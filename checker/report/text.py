@@ -63,7 +63,7 @@ def _summary(result: Result, lang: str) -> str:
         return click.style(
             f"{errors} fejl i {bad_files} af {n_files} {'fil' if n_files == 1 else 'filer'}.", fg="red"
         )
-    extra = f" ({warnings} advarsel{'er' if warnings != 1 else ''})" if warnings else ""
+    extra = f" ({warnings} {'advarsler' if warnings != 1 else 'advarsel'})" if warnings else ""
     return click.style(
         f"{n_files} {'fil' if n_files == 1 else 'filer'} gennemgået: ingen fejl{extra}.", fg="green"
     )

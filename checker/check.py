@@ -1,0 +1,95 @@
+"""aftale check: validate every source against its schema, then apply every rule in the registry."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from checker.context import Context
+from checker.dossier import AGREEMENT_FILE
+from checker.findings import Finding, Result, Severity, Text
+from checker.rules import REGISTRY, Hit, Rule, load_all
+from checker.schema import SchemaRegistry
+from checker.validate import run_validation
+
+
+def default_as_of(period_end: date | None, today: date | None = None) -> date:
+    """Today, or the period's last day once the period is over (nothing can be brought up to date after)."""
+    today = today or date.today()
+    return min(today, period_end) if period_end else today
+
+
+def check_dossier(
+    folder: str | os.PathLike,
+    *,
+    as_of: date | None = None,
+    ruleset_dir: Path | None = None,
+) -> Result:
+    from checker import rulesets
+
+    registry = SchemaRegistry()
+    result, sources, doctypes = run_validation(folder, registry)
+    invalid = {f.file for f in result.findings if f.severity is Severity.ERROR}
+    ctx = Context(Path(folder), sources, doctypes, invalid, None, as_of or date.today())
+    agreement = ctx.agreement
+    if agreement is None:
+        if AGREEMENT_FILE in sources:
+            result.add(
+                Finding(
+                    "rules-skipped",
+                    Severity.INFO,
+                    Text(
+                        "Reglerne på tværs af dossieret er ikke kørt, fordi samarbejdsaftalen har skemafejl. Ret dem først.",
+                        "The rules across the dossier did not run because the agreement has schema errors. Fix those first.",
+                    ),
+                    AGREEMENT_FILE,
+                )
+            )
+        return result
+    ctx.ruleset = rulesets.load(agreement["regelsaet"], ruleset_dir)
+    if as_of is None:
+        ctx.as_of = default_as_of(date.fromisoformat(agreement["periode"]["slut"]))
+    labellers: dict[str, object] = {}
+    for rule in load_all().values():
+        for hit in rule.func(ctx):
+            result.add(_finding(rule, hit, ctx, registry, labellers))
+    return result
+
+
+def _finding(rule: Rule, hit: Hit, ctx: Context, registry: SchemaRegistry, labellers: dict) -> Finding:
+    line = column = None
+    label = None
+    source = ctx.sources.get(hit.file)
+    if source is not None and hit.pointer is not None:
+        line, column = source.position(hit.pointer, key=hit.key)
+        doctype = ctx.doctypes.get(hit.file)
+        if doctype:
+            if doctype not in labellers:
+                labellers[doctype] = registry.labeller(doctype)
+            parts = [int(p) if p.isdigit() else p.replace("~1", "/").replace("~0", "~") for p in hit.pointer.split("/")[1:]]
+            text = labellers[doctype].label(parts, source.data) if parts else ""
+            label = Text(text, text) if text else None
+    # a parameter may itself be a Text (a "did you mean" in each language)
+    da = {k: v.da if isinstance(v, Text) else v for k, v in hit.params.items()}
+    en = {k: v.en if isinstance(v, Text) else v for k, v in hit.params.items()}
+    return Finding(
+        rule.code,
+        rule.severity,
+        Text(rule.message.da.format(**da), rule.message.en.format(**en)),
+        hit.file,
+        hit.pointer,
+        line,
+        column,
+        label=label,
+        hint=Text(rule.hint.da.format(**da), rule.hint.en.format(**en)),
+        cell=hit.cell,
+        page=hit.page,
+    )
+
+
+def registry() -> dict[str, Rule]:
+    return load_all()
+
+
+__all__ = ["check_dossier", "default_as_of", "registry", "REGISTRY"]
