@@ -50,11 +50,32 @@ def check_dossier(
     ctx.ruleset = rulesets.load(agreement["regelsaet"], ruleset_dir)
     if as_of is None:
         ctx.as_of = default_as_of(date.fromisoformat(agreement["periode"]["slut"]))
+    _add_annex_files(ctx, result)
     labellers: dict[str, object] = {}
     for rule in load_all().values():
         for hit in rule.func(ctx):
             result.add(_finding(rule, hit, ctx, registry, labellers))
     return result
+
+
+def _add_annex_files(ctx: Context, result: Result) -> None:
+    """The workbooks, PDFs and images the agreement lists are checked too: list them with their hashes."""
+    import hashlib
+
+    from checker.findings import FileResult
+
+    known = {f.path for f in result.files}
+    for bilag in ctx.agreement["aftaledokumenter"]["bilag"]:
+        for rel in bilag["filer"]:
+            path = ctx.path(rel)
+            if rel in known or not ctx.inside(rel) or not path.is_file():
+                continue
+            known.add(rel)
+            digest = hashlib.sha256()
+            with path.open("rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+            result.files.append(FileResult(rel, dokumenttype=bilag["type"], sha256=digest.hexdigest()))
 
 
 def _finding(rule: Rule, hit: Hit, ctx: Context, registry: SchemaRegistry, labellers: dict) -> Finding:
@@ -67,7 +88,10 @@ def _finding(rule: Rule, hit: Hit, ctx: Context, registry: SchemaRegistry, label
         if doctype:
             if doctype not in labellers:
                 labellers[doctype] = registry.labeller(doctype)
-            parts = [int(p) if p.isdigit() else p.replace("~1", "/").replace("~0", "~") for p in hit.pointer.split("/")[1:]]
+            parts = [
+                int(p) if p.isdigit() else p.replace("~1", "/").replace("~0", "~")
+                for p in hit.pointer.split("/")[1:]
+            ]
             text = labellers[doctype].label(parts, source.data) if parts else ""
             label = Text(text, text) if text else None
     # a parameter may itself be a Text (a "did you mean" in each language)

@@ -80,14 +80,21 @@ def _write_output(text: str, output: str | None, lang: str) -> None:
 
     target = Path(output)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent if str(target.parent) else ".")
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name}.", dir=target.parent if str(target.parent) else "."
+        )
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(click.unstyle(text) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except OSError as exc:
-        _fail(CouldNotRun(Text(f"Kan ikke skrive {target}: {exc.strerror}.", f"Cannot write {target}: {exc.strerror}.")), lang)
+        _fail(
+            CouldNotRun(
+                Text(f"Kan ikke skrive {target}: {exc.strerror}.", f"Cannot write {target}: {exc.strerror}.")
+            ),
+            lang,
+        )
 
 
 @main.command()
@@ -101,7 +108,12 @@ def _write_output(text: str, output: str | None, lang: str) -> None:
     show_default=True,
     help="Rapportens form / report format.",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), help="Skriv rapporten til en fil / write the report to a file.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Skriv rapporten til en fil / write the report to a file.",
+)
 @click.option("--strict", is_flag=True, help="Advarsler tæller som fejl / warnings count as errors.")
 @click.option(
     "--as-of",
@@ -115,7 +127,15 @@ def _write_output(text: str, output: str | None, lang: str) -> None:
     type=click.Path(file_okay=False, exists=True, path_type=str),
     help="Mappe med flere regelsæt (JSON) / folder with additional rule sets.",
 )
-def check(dossier: str, lang: str, fmt: str, output: str | None, strict: bool, as_of: str | None, ruleset_dir: str | None) -> None:
+def check(
+    dossier: str,
+    lang: str,
+    fmt: str,
+    output: str | None,
+    strict: bool,
+    as_of: str | None,
+    ruleset_dir: str | None,
+) -> None:
     """Kontrollér DOSSIER før indsendelse til Landsbyggefonden.
 
     Pre-submission check: schemas, then every rule across the agreement, its annexes, workbooks and
@@ -132,7 +152,15 @@ def check(dossier: str, lang: str, fmt: str, output: str | None, strict: bool, a
         try:
             when = date.fromisoformat(as_of)
         except ValueError:
-            _fail(CouldNotRun(Text(f"--as-of »{as_of}« er ikke en dato (ÅÅÅÅ-MM-DD).", f"--as-of '{as_of}' is not a date (YYYY-MM-DD).")), lang)
+            _fail(
+                CouldNotRun(
+                    Text(
+                        f"--as-of »{as_of}« er ikke en dato (ÅÅÅÅ-MM-DD).",
+                        f"--as-of '{as_of}' is not a date (YYYY-MM-DD).",
+                    )
+                ),
+                lang,
+            )
     try:
         result = check_dossier(dossier, as_of=when, ruleset_dir=Path(ruleset_dir) if ruleset_dir else None)
     except CouldNotRun as exc:

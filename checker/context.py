@@ -37,7 +37,10 @@ class Context:
 
     @property
     def agreement(self) -> dict | None:
-        if AGREEMENT_FILE in self.invalid or self.doctypes.get(AGREEMENT_FILE) != "strategisk-samarbejdsaftale":
+        if (
+            AGREEMENT_FILE in self.invalid
+            or self.doctypes.get(AGREEMENT_FILE) != "strategisk-samarbejdsaftale"
+        ):
             return None
         return self.sources[AGREEMENT_FILE].data
 

@@ -38,7 +38,9 @@ class Finding:
     page: int | None = None  # in a PDF: 1-based page number
 
     def sort_key(self) -> tuple:
-        return (self.file, self.line or 0, self.column or 0, self.cell or "", self.page or 0, self.code)
+        """By file, then errors before warnings before information, then by place."""
+        rank = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}[self.severity]
+        return (self.file, rank, self.line or 0, self.column or 0, self.cell or "", self.page or 0, self.code)
 
 
 @dataclass

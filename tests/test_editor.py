@@ -41,7 +41,7 @@ def test_write_keeps_other_settings_and_replaces_only_its_own_entries(run, tmp_p
     written = json.loads(settings.read_text(encoding="utf-8"))
     assert written["editor.tabSize"] == 2
     assert written["json.schemas"][0] == other
-    assert len(written["json.schemas"]) == 1 + 5 + 6
+    assert len(written["json.schemas"]) == 1 + 5 + 7  # theirs, our file patterns, our 7 schema ids
 
 
 def test_write_refuses_settings_with_comments_and_leaves_them_alone(run, tmp_path):

@@ -89,7 +89,11 @@ def _classify(exc: Exception) -> ReaderError:
         todo.extend(a for a in getattr(e, "args", ()) if isinstance(a, BaseException))
         todo.extend([e.__cause__, e.__context__])
     inner: BaseException = exc
-    while type(inner).__name__ == "PdfminerException" and inner.args and isinstance(inner.args[0], BaseException):
+    while (
+        type(inner).__name__ == "PdfminerException"
+        and inner.args
+        and isinstance(inner.args[0], BaseException)
+    ):
         inner = inner.args[0]  # name the real error, not pdfplumber's wrapper
     return _corrupt(inner)
 
@@ -155,7 +159,9 @@ def read_pdf(path: Path) -> list[PdfPage]:
             return _extract(fh)
     except OSError as exc:
         raise CouldNotRun(
-            Text(f"Kan ikke læse {path}: {exc.strerror or exc}.", f"Cannot read {path}: {exc.strerror or exc}.")
+            Text(
+                f"Kan ikke læse {path}: {exc.strerror or exc}.", f"Cannot read {path}: {exc.strerror or exc}."
+            )
         ) from None
 
 

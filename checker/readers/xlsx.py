@@ -16,7 +16,7 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -244,7 +244,9 @@ def open_workbook(path: Path) -> Workbook:
             _reject_not_zip(head, size)
     except OSError as exc:
         raise CouldNotRun(
-            Text(f"Kan ikke læse {path}: {exc.strerror or exc}.", f"Cannot read {path}: {exc.strerror or exc}.")
+            Text(
+                f"Kan ikke læse {path}: {exc.strerror or exc}.", f"Cannot read {path}: {exc.strerror or exc}."
+            )
         ) from None
     names = _check_zip(path)
     return Workbook(path, _read_cells(path, names))
@@ -353,7 +355,9 @@ def _corrupt(detail: str | None = None, names: list[str] | None = None) -> Reade
             " The file is an OpenDocument file (e.g. LibreOffice .ods).",
         )
     elif names and not any(n.startswith("xl/") for n in names):
-        kind = Text(" Filen er et zip-arkiv, men ikke et regneark.", " The file is a zip archive, not a workbook.")
+        kind = Text(
+            " Filen er et zip-arkiv, men ikke et regneark.", " The file is a zip archive, not a workbook."
+        )
     tech = f" (teknisk: {detail})" if detail else ""
     tech_en = f" (technical: {detail})" if detail else ""
     return ReaderError(
@@ -373,7 +377,18 @@ def _corrupt(detail: str | None = None, names: list[str] | None = None) -> Reade
 
 def _describe(exc: BaseException) -> str:
     text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    text = " ".join(text.split())
     return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """exc and the exceptions it was raised from or during, outermost first."""
+    chain: list[BaseException] = []
+    e: BaseException | None = exc
+    while e is not None and e not in chain and len(chain) < 20:
+        chain.append(e)
+        e = e.__cause__ or e.__context__
+    return chain
 
 
 def _check_zip(path: Path) -> list[str]:
@@ -509,7 +524,8 @@ def _read_cells(path: Path, names: list[str]) -> list[Sheet]:
         formulas = _load_pass(path, data_only=False)
         values = _load_pass(path, data_only=True)
     except Exception as exc:  # KeyError, BadZipFile, InvalidFileException, ParseError, ValueError, ...
-        if type(exc).__module__.startswith("defusedxml"):  # DTDForbidden, EntitiesForbidden, ...
+        chain = _chain(exc)  # openpyxl wraps some errors in a ValueError "Unable to read workbook"
+        if any(type(e).__module__.startswith("defusedxml") for e in chain):  # DTDForbidden, EntitiesForbidden
             raise ReaderError(
                 "xlsx-unsafe-xml",
                 Text(
@@ -521,7 +537,7 @@ def _read_cells(path: Path, names: list[str]) -> list[Sheet]:
                     "Ask the sender for a new copy, saved directly from Excel or LibreOffice.",
                 ),
             ) from None
-        raise _corrupt(_describe(exc), names) from None
+        raise _corrupt(_describe(chain[-1]), names) from None
     cached = dict(values)
     sheets: list[Sheet] = []
     for name, raw in formulas:

@@ -86,11 +86,13 @@ def render(result: Result, lang: str) -> str:
     findings = result.sorted_findings()
     for path in files:
         mine = [f for f in findings if f.file == path]
-        parts.append(f'<section><h2>{escape(path)}</h2>')
+        parts.append(f"<section><h2>{escape(path)}</h2>")
         if not mine:
             parts.append(f'<p class="empty">{w["none"]}</p></section>')
             continue
-        parts.append(f"<table><tr><th></th><th>{w['place']}</th><th>{w['code']}</th><th>{w['message']}</th></tr>")
+        parts.append(
+            f"<table><tr><th></th><th>{w['place']}</th><th>{w['code']}</th><th>{w['message']}</th></tr>"
+        )
         for f in mine:
             place = []
             if f.line:

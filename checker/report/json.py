@@ -42,6 +42,8 @@ def as_dict(result: Result, lang: str, command: str) -> dict:
                 "line": f.line,
                 "column": f.column,
                 "place": f.label.get(lang) if f.label else None,
+                "cell": f.cell,
+                "page": f.page,
             }
             for f in result.sorted_findings()
         ],

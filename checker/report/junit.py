@@ -26,7 +26,9 @@ def render(result: Result, lang: str) -> str:
         mine = [f for f in result.sorted_findings() if f.file == path]
         failing = [f for f in mine if f.severity is Severity.ERROR]
         if failing:
-            failure = ET.SubElement(case, "failure", message=failing[0].message.get(lang), type=failing[0].code)
+            failure = ET.SubElement(
+                case, "failure", message=failing[0].message.get(lang), type=failing[0].code
+            )
             failure.text = "\n".join(_line(f, lang) for f in failing)
         others = [f for f in mine if f.severity is not Severity.ERROR]
         if others:
@@ -38,5 +40,9 @@ def render(result: Result, lang: str) -> str:
 
 
 def _line(f, lang: str) -> str:
-    where = f":{f.line}:{f.column}" if f.line else (f" {f.cell}" if f.cell else (f" side {f.page}" if f.page else ""))
+    where = (
+        f":{f.line}:{f.column}"
+        if f.line
+        else (f" {f.cell}" if f.cell else (f" side {f.page}" if f.page else ""))
+    )
     return f"{f.file}{where} [{f.severity.value}] {f.code}: {f.message.get(lang)}"

@@ -39,7 +39,9 @@ def render(result: Result, lang: str, rules: dict) -> str:
             "ruleIndex": index[f.code],
             "level": _LEVEL[f.severity],
             "message": {"text": f.message.get(lang) + (f" {f.hint.get(lang)}" if f.hint else "")},
-            "locations": [{"physicalLocation": location, **({"logicalLocations": logical} if logical else {})}],
+            "locations": [
+                {"physicalLocation": location, **({"logicalLocations": logical} if logical else {})}
+            ],
         }
         results.append(entry)
     doc = {
@@ -47,7 +49,14 @@ def render(result: Result, lang: str, rules: dict) -> str:
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {"driver": {"name": "aftale", "version": __version__, "informationUri": "https://lbf-aftale.dk/", "rules": descriptors}},
+                "tool": {
+                    "driver": {
+                        "name": "aftale",
+                        "version": __version__,
+                        "informationUri": "https://lbf-aftale.dk/",
+                        "rules": descriptors,
+                    }
+                },
                 "originalUriBaseIds": {"DOSSIER": {"uri": _dir_uri(result.dossier)}},
                 "results": results,
             }

@@ -73,7 +73,17 @@ def rule(
             raise RuntimeError(f"rule code {code} registered twice")
         if family not in FAMILIES:
             raise RuntimeError(f"unknown rule family {family}")
-        REGISTRY[code] = Rule(code, family, severity, Text(*title), Text(*message), Text(*hint), Text(*source), func, needs_agreement)
+        REGISTRY[code] = Rule(
+            code,
+            family,
+            severity,
+            Text(*title),
+            Text(*message),
+            Text(*hint),
+            Text(*source),
+            func,
+            needs_agreement,
+        )
         return func
 
     return register

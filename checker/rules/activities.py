@@ -12,16 +12,20 @@ from checker.rules._util import did_you_mean, ptr
 
 AGREEMENT = "samarbejdsaftale.json"
 HEADERS = ["Indsatsområde", "Aktivitet", "Id", "Målgruppe", "Boligområder", "Ansvarlig", "Start", "Slut"]
-SRC = ("Aftaledokumenter: aktivitetsskema i Landsbyggefondens skabelon; delaftalerne (afsnit 5)", "Annex list: activity schedule in LBF's template; the sub-agreements (section 5)")
+SRC = (
+    "Aftaledokumenter: aktivitetsskema i Landsbyggefondens skabelon; delaftalerne (afsnit 5)",
+    "Annex list: activity schedule in LBF's template; the sub-agreements (section 5)",
+)
 
 
 def _activities(ctx) -> dict[str, list[tuple[str, int, dict]]]:
-    """Chosen area number -> [(delaftale path, index, activity)]."""
-    out: dict[str, list] = {n: [] for n in ctx.chosen}
-    for rel, doc in ctx.documents("delaftale"):
-        nummer = doc["indsatsomraade"]["nummer"]
-        if nummer in out:
-            out[nummer] += [(rel, i, act) for i, act in enumerate(doc["aktiviteter"])]
+    """Chosen area number -> [(delaftale path, index, activity)], for areas whose delaftale can be read
+    (a missing one is reported by delaftale-missing, not once per activity)."""
+    out: dict[str, list] = {}
+    for nummer, (_i, area) in ctx.chosen.items():
+        doc = ctx.document(area["delaftale"], "delaftale")
+        if doc is not None and doc["indsatsomraade"]["nummer"] == nummer:
+            out[nummer] = [(area["delaftale"], i, act) for i, act in enumerate(doc["aktiviteter"])]
     return out
 
 
@@ -56,7 +60,10 @@ def _text(cell) -> str:
     "activities",
     Severity.ERROR,
     title=("Aktivitetsskemaet har en aktivitetstabel", "The activity schedule has an activity table"),
-    message=("Aktivitetsskemaet har ingen tabel med overskrifterne »Indsatsområde« og »Aktivitet«.", "The activity schedule has no table headed 'Indsatsområde' and 'Aktivitet'."),
+    message=(
+        "Aktivitetsskemaet har ingen tabel med overskrifterne »Indsatsområde« og »Aktivitet«.",
+        "The activity schedule has no table headed 'Indsatsområde' and 'Aktivitet'.",
+    ),
     hint=("Se layoutet i docs/workbooks.md.", "See the layout in docs/workbooks.md."),
     source=SRC,
 )
@@ -71,7 +78,10 @@ def table_missing(ctx) -> Iterator[Hit]:
     "activities",
     Severity.ERROR,
     title=("Aktiviteterne hører til valgte indsatsområder", "Activities belong to chosen intervention areas"),
-    message=("Aktiviteten »{aktivitet}« ({cell}) hører til indsatsområde »{nummer}«, som aftalen ikke har valgt.", "The activity '{aktivitet}' ({cell}) belongs to intervention area '{nummer}', which the agreement has not chosen."),
+    message=(
+        "Aktiviteten »{aktivitet}« ({cell}) hører til indsatsområde »{nummer}«, som aftalen ikke har valgt.",
+        "The activity '{aktivitet}' ({cell}) belongs to intervention area '{nummer}', which the agreement has not chosen.",
+    ),
     hint=("Valgte indsatsområder: {valgte}.", "Chosen intervention areas: {valgte}."),
     source=SRC,
 )
@@ -82,15 +92,30 @@ def unchosen(ctx) -> Iterator[Hit]:
             nummer = _text(row.get("Indsatsområde"))
             if nummer not in ctx.chosen:
                 cell = row["Indsatsområde"].ref
-                yield Hit(rel, {"aktivitet": _text(row.get("Aktivitet")), "cell": cell, "nummer": nummer, "valgte": chosen}, cell=cell)
+                yield Hit(
+                    rel,
+                    {
+                        "aktivitet": _text(row.get("Aktivitet")),
+                        "cell": cell,
+                        "nummer": nummer,
+                        "valgte": chosen,
+                    },
+                    cell=cell,
+                )
 
 
 @rule(
     "activity-not-in-delaftale",
     "activities",
     Severity.ERROR,
-    title=("Aktivitetsskemaets aktiviteter står i delaftalen", "The schedule's activities are in the sub-agreement"),
-    message=("»{aktivitet}« ({cell}) er ikke en aktivitet i delaftalen for {nummer}.", "'{aktivitet}' ({cell}) is not an activity of the sub-agreement for {nummer}."),
+    title=(
+        "Aktivitetsskemaets aktiviteter står i delaftalen",
+        "The schedule's activities are in the sub-agreement",
+    ),
+    message=(
+        "»{aktivitet}« ({cell}) er ikke en aktivitet i delaftalen for {nummer}.",
+        "'{aktivitet}' ({cell}) is not an activity of the sub-agreement for {nummer}.",
+    ),
     hint=("{forslag}", "{forslag}"),
     source=SRC,
 )
@@ -104,18 +129,35 @@ def not_in_delaftale(ctx) -> Iterator[Hit]:
             name, ident = _text(row.get("Aktivitet")), _text(row.get("Id"))
             names = [a["navn"] for _r, _i, a in acts[nummer]]
             ids = [a["id"] for _r, _i, a in acts[nummer]]
-            if (ident and ident not in ids) or (not ident and name not in names) or (ident in ids and names[ids.index(ident)] != name):
+            if (
+                (ident and ident not in ids)
+                or (not ident and name not in names)
+                or (ident in ids and names[ids.index(ident)] != name)
+            ):
                 cell = row["Aktivitet"].ref
-                yield Hit(rel, {"aktivitet": name, "cell": cell, "nummer": nummer, "forslag": did_you_mean(name, names)}, cell=cell)
+                yield Hit(
+                    rel,
+                    {"aktivitet": name, "cell": cell, "nummer": nummer, "forslag": did_you_mean(name, names)},
+                    cell=cell,
+                )
 
 
 @rule(
     "activity-missing-in-skema",
     "activities",
     Severity.ERROR,
-    title=("Delaftalens aktiviteter står i aktivitetsskemaet", "The sub-agreement's activities are in the schedule"),
-    message=("Aktiviteten »{aktivitet}« står ikke i aktivitetsskemaet {skema}.", "The activity '{aktivitet}' is not in the activity schedule {skema}."),
-    hint=("Tilføj en række for aktiviteten i aktivitetsskemaet.", "Add a row for the activity to the activity schedule."),
+    title=(
+        "Delaftalens aktiviteter står i aktivitetsskemaet",
+        "The sub-agreement's activities are in the schedule",
+    ),
+    message=(
+        "Aktiviteten »{aktivitet}« står ikke i aktivitetsskemaet {skema}.",
+        "The activity '{aktivitet}' is not in the activity schedule {skema}.",
+    ),
+    hint=(
+        "Tilføj en række for aktiviteten i aktivitetsskemaet.",
+        "Add a row for the activity to the activity schedule.",
+    ),
     source=SRC,
 )
 def missing_in_skema(ctx) -> Iterator[Hit]:
@@ -123,7 +165,9 @@ def missing_in_skema(ctx) -> Iterator[Hit]:
     for skema, rows in _skema_rows(ctx):
         if rows is None:
             continue
-        present = {(_text(r.get("Indsatsområde")), _text(r.get("Id")) or _text(r.get("Aktivitet"))) for r in rows}
+        present = {
+            (_text(r.get("Indsatsområde")), _text(r.get("Id")) or _text(r.get("Aktivitet"))) for r in rows
+        }
         for nummer, items in acts.items():
             for rel, i, act in items:
                 if (nummer, act["id"]) not in present and (nummer, act["navn"]) not in present:
@@ -134,13 +178,29 @@ def missing_in_skema(ctx) -> Iterator[Hit]:
     "activity-none-for-area",
     "activities",
     Severity.ERROR,
-    title=("Hvert valgt indsatsområde har aktiviteter", "Each chosen intervention area has activities"),
-    message=("Indsatsområde {nummer} {navn} har ingen aktiviteter i sin delaftale.", "Intervention area {nummer} {navn} has no activities in its sub-agreement."),
-    hint=("Beskriv mindst én aktivitet i delaftalen.", "Describe at least one activity in the sub-agreement."),
+    title=(
+        "Hvert valgt indsatsområde har aktiviteter i aktivitetsskemaet",
+        "Each chosen intervention area has activities in the schedule",
+    ),
+    message=(
+        "Indsatsområde {nummer} {navn} har ingen aktiviteter i aktivitetsskemaet {skema}.",
+        "Intervention area {nummer} {navn} has no activities in the activity schedule {skema}.",
+    ),
+    hint=(
+        "Tilføj indsatsområdets aktiviteter fra dets delaftale.",
+        "Add the area's activities from its sub-agreement.",
+    ),
     source=SRC,
 )
 def none_for_area(ctx) -> Iterator[Hit]:
-    acts = _activities(ctx)
-    for nummer, (i, area) in ctx.chosen.items():
-        if not acts.get(nummer) and ctx.document(area["delaftale"], "delaftale") is not None:
-            yield Hit(AGREEMENT, {"nummer": nummer, "navn": area["navn"]}, ptr("indsatsomraader", "omraader", i))
+    for skema, rows in _skema_rows(ctx):
+        if rows is None:
+            continue
+        present = {_text(r.get("Indsatsområde")) for r in rows}
+        for nummer, (i, area) in ctx.chosen.items():
+            if nummer not in present:
+                yield Hit(
+                    AGREEMENT,
+                    {"nummer": nummer, "navn": area["navn"], "skema": skema},
+                    ptr("indsatsomraader", "omraader", i),
+                )

@@ -23,30 +23,50 @@ SRC_SECTION7 = ("Samarbejdsaftalens afsnit 7, Ressourcer", "The agreement's sect
     Severity.ERROR,
     title=("Finansieringen summer", "Financing adds up"),
     message=(
-        "Landsbyggefonden ({lbf}) + lokal medfinansiering ({lokal}) = {sum}, men samlet budget er {samlet}.",
-        "Landsbyggefonden ({lbf}) + local co-financing ({lokal}) = {sum}, but the total budget is {samlet}.",
+        "Landsbyggefonden ({lbf}) + lokal medfinansiering ({lokal}) = {sum}, men samlet budget er {samlet}",
+        "Landsbyggefonden ({lbf}) + local co-financing ({lokal}) = {sum}, but the total budget is {samlet}",
     ),
-    hint=("Ret det beløb, der er forkert, så summen passer til kronen.", "Correct the wrong amount so the sum matches to the krone."),
+    hint=(
+        "Ret det beløb, der er forkert, så summen passer til kronen.",
+        "Correct the wrong amount so the sum matches to the krone.",
+    ),
     source=SRC_SECTION7,
 )
 def total(ctx) -> Iterator[Hit]:
     fin = ctx.agreement["ressourcer"]["finansiering"]
-    lbf, lokal, samlet = money(fin["landsbyggefonden"]), money(fin["lokal_medfinansiering"]), money(fin["samlet"])
+    lbf, lokal, samlet = (
+        money(fin["landsbyggefonden"]),
+        money(fin["lokal_medfinansiering"]),
+        money(fin["samlet"]),
+    )
     if lbf + lokal != samlet:
-        yield Hit(AGREEMENT, {"lbf": kr(lbf), "lokal": kr(lokal), "sum": kr(lbf + lokal), "samlet": kr(samlet)}, FIN + "/samlet")
+        yield Hit(
+            AGREEMENT,
+            {"lbf": kr(lbf), "lokal": kr(lokal), "sum": kr(lbf + lokal), "samlet": kr(samlet)},
+            FIN + "/samlet",
+        )
 
 
 @rule(
     "finance-local-share",
     "finance",
     Severity.ERROR,
-    title=("Lokal medfinansiering mindst regelsættets andel", "Local co-financing at least the rule set's share"),
+    title=(
+        "Lokal medfinansiering mindst regelsættets andel",
+        "Local co-financing at least the rule set's share",
+    ),
     message=(
         "Den lokale medfinansiering er {andel} % af det samlede budget; regelsættet {regelsaet} kræver mindst {minimum} %.",
         "Local co-financing is {andel} % of the total budget; the rule set {regelsaet} requires at least {minimum} %.",
     ),
-    hint=("Øg den lokale medfinansiering til mindst {minimum_kr}.", "Raise local co-financing to at least {minimum_kr}."),
-    source=("Regelsættet (min_lokal_medfinansiering_procent)", "The rule set (min_lokal_medfinansiering_procent)"),
+    hint=(
+        "Øg den lokale medfinansiering til mindst {minimum_kr}",
+        "Raise local co-financing to at least {minimum_kr}",
+    ),
+    source=(
+        "Regelsættet (min_lokal_medfinansiering_procent)",
+        "The rule set (min_lokal_medfinansiering_procent)",
+    ),
 )
 def local_share(ctx) -> Iterator[Hit]:
     if ctx.ruleset is None:
@@ -60,7 +80,7 @@ def local_share(ctx) -> Iterator[Hit]:
             AGREEMENT,
             {
                 "andel": str(share).replace(".", ","),
-                "minimum": str(minimum.normalize()).replace(".", ","),
+                "minimum": format(minimum.normalize(), "f").replace(".", ","),
                 "regelsaet": ctx.ruleset.id,
                 "minimum_kr": kr((minimum * samlet / 100).quantize(Decimal("1"))),
             },
@@ -70,11 +90,19 @@ def local_share(ctx) -> Iterator[Hit]:
 
 # --- the budget workbook -----------------------------------------------------------------------------------
 
-ROWS = (("Landsbyggefonden", "landsbyggefonden"), ("Lokal medfinansiering", "lokal_medfinansiering"), ("Samlet finansiering", "samlet"))
+ROWS = (
+    ("Landsbyggefonden", "landsbyggefonden"),
+    ("Lokal medfinansiering", "lokal_medfinansiering"),
+    ("Samlet finansiering", "samlet"),
+)
 
 
 def _budget_files(ctx) -> list[tuple[int, int, str]]:
-    return [(i, j, rel) for i, j, rel in ctx.annex_files("budget") if rel.lower().endswith(".xlsx") and ctx.path(rel).is_file() and ctx.inside(rel)]
+    return [
+        (i, j, rel)
+        for i, j, rel in ctx.annex_files("budget")
+        if rel.lower().endswith(".xlsx") and ctx.path(rel).is_file() and ctx.inside(rel)
+    ]
 
 
 def _read_budget(ctx, rel):
@@ -95,7 +123,11 @@ def _number(cell) -> Decimal | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float | Decimal):
-        return Decimal(str(value)).quantize(Decimal("0.01")).normalize() if isinstance(value, float) else Decimal(value)
+        return (
+            Decimal(str(value)).quantize(Decimal("0.01")).normalize()
+            if isinstance(value, float)
+            else Decimal(value)
+        )
     return None
 
 
@@ -105,7 +137,10 @@ def _number(cell) -> Decimal | None:
     Severity.ERROR,
     title=("Budgettet har finansieringens rækker", "The budget has the financing rows"),
     message=("Budgettet har ingen celle med »{label}«.", "The budget has no cell saying '{label}'."),
-    hint=("Se layoutet i docs/workbooks.md: rækkerne findes ved deres tekst i kolonnen til venstre.", "See the layout in docs/workbooks.md: rows are found by their label."),
+    hint=(
+        "Se layoutet i docs/workbooks.md: rækkerne findes ved deres tekst i kolonnen til venstre.",
+        "See the layout in docs/workbooks.md: rows are found by their label.",
+    ),
     source=("Aftaledokumenter: budget i Landsbyggefondens skabelon", "Annex list: budget in LBF's template"),
 )
 def budget_labels(ctx) -> Iterator[Hit]:
@@ -130,8 +165,14 @@ def budget_labels(ctx) -> Iterator[Hit]:
         "Formlen i {cell} ({formel}) har ingen beregnet værdi; arbejdsbogen er aldrig åbnet og gemt i et regneark.",
         "The formula in {cell} ({formel}) has no calculated value; the workbook was never opened and saved in a spreadsheet.",
     ),
-    hint=("Åbn filen i Excel eller LibreOffice Calc og gem den igen.", "Open the file in Excel or LibreOffice Calc and save it again."),
-    source=("Værktøjets læsning af arbejdsbøger (docs/workbooks.md)", "How the tool reads workbooks (docs/workbooks.md)"),
+    hint=(
+        "Åbn filen i Excel eller LibreOffice Calc og gem den igen.",
+        "Open the file in Excel or LibreOffice Calc and save it again.",
+    ),
+    source=(
+        "Værktøjets læsning af arbejdsbøger (docs/workbooks.md)",
+        "How the tool reads workbooks (docs/workbooks.md)",
+    ),
 )
 def budget_calculated(ctx) -> Iterator[Hit]:
     for _i, _j, rel in _budget_files(ctx) + _skema_files(ctx):
@@ -144,7 +185,11 @@ def budget_calculated(ctx) -> Iterator[Hit]:
 
 
 def _skema_files(ctx):
-    return [(i, j, rel) for i, j, rel in ctx.annex_files("aktivitetsskema") if rel.lower().endswith(".xlsx") and ctx.path(rel).is_file() and ctx.inside(rel)]
+    return [
+        (i, j, rel)
+        for i, j, rel in ctx.annex_files("aktivitetsskema")
+        if rel.lower().endswith(".xlsx") and ctx.path(rel).is_file() and ctx.inside(rel)
+    ]
 
 
 @rule(
@@ -153,10 +198,13 @@ def _skema_files(ctx):
     Severity.ERROR,
     title=("Budgettet svarer til aftalen", "The budget agrees with the agreement"),
     message=(
-        "Budgettets »{label}« i alt er {budget}, men samarbejdsaftalen siger {aftale}.",
-        "The budget's '{label}' total is {budget}, but the agreement says {aftale}.",
+        "Budgettets »{label}« i alt er {budget}, men samarbejdsaftalen siger {aftale}",
+        "The budget's '{label}' total is {budget}, but the agreement says {aftale}",
     ),
-    hint=("Ret budgettet eller aftalens afsnit 7, så de stemmer til kronen.", "Correct the budget or the agreement's section 7 so they agree to the krone."),
+    hint=(
+        "Ret budgettet eller aftalens afsnit 7, så de stemmer til kronen.",
+        "Correct the budget or the agreement's section 7 so they agree to the krone.",
+    ),
     source=SRC_SECTION7,
 )
 def budget_agrees(ctx) -> Iterator[Hit]:
@@ -172,7 +220,9 @@ def budget_agrees(ctx) -> Iterator[Hit]:
                 continue
             total = _number(cells[-1])
             if total is not None and total != money(fin[key]):
-                yield Hit(rel, {"label": label, "budget": kr(total), "aftale": kr(fin[key])}, cell=cells[-1].ref)
+                yield Hit(
+                    rel, {"label": label, "budget": kr(total), "aftale": kr(fin[key])}, cell=cells[-1].ref
+                )
 
 
 @rule(
@@ -181,8 +231,8 @@ def budget_agrees(ctx) -> Iterator[Hit]:
     Severity.ERROR,
     title=("Årene summer til totalen", "The years add up to the total"),
     message=(
-        "»{label}«: projektårene summer til {sum}, men »I alt« ({cell}) er {total}.",
-        "'{label}': the project years add up to {sum}, but the total ({cell}) is {total}.",
+        "»{label}«: projektårene summer til {sum}, men »I alt« ({cell}) er {total}",
+        "'{label}': the project years add up to {sum}, but the total ({cell}) is {total}",
     ),
     hint=("Ret årsbeløbene eller totalen.", "Correct the yearly amounts or the total."),
     source=("Budgettet i Landsbyggefondens skabelon", "The budget in LBF's template"),
@@ -201,7 +251,16 @@ def budget_year_sum(ctx) -> Iterator[Hit]:
             if None in values:
                 continue
             if sum(values[:-1]) != values[-1]:
-                yield Hit(rel, {"label": label, "sum": kr(sum(values[:-1])), "total": kr(values[-1]), "cell": cells[-1].ref}, cell=cells[-1].ref)
+                yield Hit(
+                    rel,
+                    {
+                        "label": label,
+                        "sum": kr(sum(values[:-1])),
+                        "total": kr(values[-1]),
+                        "cell": cells[-1].ref,
+                    },
+                    cell=cells[-1].ref,
+                )
 
 
 def _as_date(value) -> date | None:
@@ -226,7 +285,10 @@ def _as_date(value) -> date | None:
         "Budgetåret i {cell} ({dato}) ligger uden for aftalens periode {start}–{slut}.",
         "The budget year in {cell} ({dato}) lies outside the agreement's period {start}–{slut}.",
     ),
-    hint=("Ret projektårenes datoer (rækkerne »Fra« og »Til«).", "Correct the project years' dates (rows 'Fra' and 'Til')."),
+    hint=(
+        "Ret projektårenes datoer (rækkerne »Fra« og »Til«).",
+        "Correct the project years' dates (rows 'Fra' and 'Til').",
+    ),
     source=("Samarbejdsaftalens periode", "The agreement's period"),
 )
 def budget_years(ctx) -> Iterator[Hit]:
@@ -243,7 +305,16 @@ def budget_years(ctx) -> Iterator[Hit]:
             for c in wb.sheet(cell.sheet).row_right_of(cell):
                 d = _as_date(c.value)
                 if d is not None and not (start <= d <= end):
-                    yield Hit(rel, {"cell": c.ref, "dato": d.isoformat(), "start": start.isoformat(), "slut": end.isoformat()}, cell=c.ref)
+                    yield Hit(
+                        rel,
+                        {
+                            "cell": c.ref,
+                            "dato": d.isoformat(),
+                            "start": start.isoformat(),
+                            "slut": end.isoformat(),
+                        },
+                        cell=c.ref,
+                    )
 
 
 @rule(
@@ -255,7 +326,10 @@ def budget_years(ctx) -> Iterator[Hit]:
         "Budgettet afsætter {beloeb} til indsatsområde {nummer} ({cell}), som aftalen ikke har valgt.",
         "The budget allocates {beloeb} to intervention area {nummer} ({cell}), which the agreement has not chosen.",
     ),
-    hint=("Flyt beløbet til et valgt indsatsområde, eller vælg området i aftalens afsnit 5.", "Move the amount to a chosen area, or choose the area in section 5."),
+    hint=(
+        "Flyt beløbet til et valgt indsatsområde, eller vælg området i aftalens afsnit 5.",
+        "Move the amount to a chosen area, or choose the area in section 5.",
+    ),
     source=("Samarbejdsaftalens afsnit 5 og budgettet", "The agreement's section 5 and the budget"),
 )
 def budget_unchosen(ctx) -> Iterator[Hit]:

@@ -12,7 +12,10 @@ from checker.rules import Hit, rule
 from checker.rules._util import did_you_mean, ptr
 
 AGREEMENT = "samarbejdsaftale.json"
-SRC_FRONT = ("Samarbejdsaftalens forside: områdernes navne og aftalens parter", "The agreement's front page: area names and parties")
+SRC_FRONT = (
+    "Samarbejdsaftalens forside: områdernes navne og aftalens parter",
+    "The agreement's front page: area names and parties",
+)
 
 
 def _area_uses(ctx):
@@ -23,11 +26,31 @@ def _area_uses(ctx):
             yield AGREEMENT, ptr("indsatsomraader", "omraader", i, "fokusomraader", k), False, name
         for k, inst in enumerate(area.get("institutioner", [])):
             for m, name in enumerate(inst.get("omraader", [])):
-                yield AGREEMENT, ptr("indsatsomraader", "omraader", i, "institutioner", k, "omraader", m), False, name
+                yield (
+                    AGREEMENT,
+                    ptr("indsatsomraader", "omraader", i, "institutioner", k, "omraader", m),
+                    False,
+                    name,
+                )
         for j, crit in enumerate(area["succeskriterier"]):
             for k, inst in enumerate(crit.get("institutioner", [])):
                 for m, name in enumerate(inst.get("omraader", [])):
-                    yield AGREEMENT, ptr("indsatsomraader", "omraader", i, "succeskriterier", j, "institutioner", k, "omraader", m), False, name
+                    yield (
+                        AGREEMENT,
+                        ptr(
+                            "indsatsomraader",
+                            "omraader",
+                            i,
+                            "succeskriterier",
+                            j,
+                            "institutioner",
+                            k,
+                            "omraader",
+                            m,
+                        ),
+                        False,
+                        name,
+                    )
     for k, tal in enumerate(a["beskrivelse"].get("noegletal", [])):
         for name in tal.get("per_omraade", {}):
             yield AGREEMENT, ptr("beskrivelse", "noegletal", k, "per_omraade", name), True, name
@@ -96,7 +119,10 @@ def party_unknown(ctx) -> Iterator[Hit]:
     "names",
     Severity.WARNING,
     title=("Helhedsplanens navn er ens i alle dokumenter", "The plan's name is identical in every document"),
-    message=("Dokumentet kalder helhedsplanen »{navn}«, aftalen kalder den »{aftale}«.", "The document calls the plan '{navn}', the agreement calls it '{aftale}'."),
+    message=(
+        "Dokumentet kalder helhedsplanen »{navn}«, aftalen kalder den »{aftale}«.",
+        "The document calls the plan '{navn}', the agreement calls it '{aftale}'.",
+    ),
     hint=("Skriv helhedsplanens navn som i samarbejdsaftalen.", "Write the plan's name as in the agreement."),
     source=SRC_FRONT,
 )
@@ -112,19 +138,35 @@ def helhedsplan(ctx) -> Iterator[Hit]:
     "figures-area-sum",
     "names",
     Severity.ERROR,
-    title=("Beboere og lejemål pr. område summer til totalen", "Residents and tenancies per area add up to the total"),
-    message=("Områdernes {hvad} summer til {sum}, men aftalen oplyser {total} i alt.", "The areas' {hvad} add up to {sum}, but the agreement states {total} in all."),
-    hint=("Ret tallet for et område eller totalen i afsnit 3.", "Correct an area's figure or the total in section 3."),
+    title=(
+        "Beboere og lejemål pr. område summer til totalen",
+        "Residents and tenancies per area add up to the total",
+    ),
+    message=(
+        "Områdernes {hvad} summer til {sum}, men aftalen oplyser {total} i alt.",
+        "The areas' {hvad} add up to {sum}, but the agreement states {total} in all.",
+    ),
+    hint=(
+        "Ret tallet for et område eller totalen i afsnit 3.",
+        "Correct an area's figure or the total in section 3.",
+    ),
     source=("Samarbejdsaftalens afsnit 3", "The agreement's section 3"),
 )
 def area_sum(ctx) -> Iterator[Hit]:
     from checker.findings import Text
 
     a = ctx.agreement
-    for key, total_key, da, en in (("beboere", "beboere", "beboere", "residents"), ("lejemaal", "lejemaal", "lejemål", "tenancies")):
+    for key, total_key, da, en in (
+        ("beboere", "beboere", "beboere", "residents"),
+        ("lejemaal", "lejemaal", "lejemål", "tenancies"),
+    ):
         values = [area.get(key) for area in a["omraader"]]
         if all(v is not None for v in values) and sum(values) != a["beskrivelse"][total_key]:
-            yield Hit(AGREEMENT, {"hvad": Text(da, en), "sum": sum(values), "total": a["beskrivelse"][total_key]}, ptr("beskrivelse", total_key))
+            yield Hit(
+                AGREEMENT,
+                {"hvad": Text(da, en), "sum": sum(values), "total": a["beskrivelse"][total_key]},
+                ptr("beskrivelse", total_key),
+            )
 
 
 def _fraflytning(ctx):
@@ -132,7 +174,9 @@ def _fraflytning(ctx):
     for i, area in enumerate(ctx.agreement["indsatsomraader"]["omraader"]):
         for j, crit in enumerate(area["succeskriterier"]):
             if crit["id"].endswith("-fraflytning") and "per_omraade" in crit["baseline"]:
-                return ptr("indsatsomraader", "omraader", i, "succeskriterier", j, "baseline", "per_omraade"), crit["baseline"]["per_omraade"]
+                return ptr(
+                    "indsatsomraader", "omraader", i, "succeskriterier", j, "baseline", "per_omraade"
+                ), crit["baseline"]["per_omraade"]
     return None, {}
 
 
@@ -140,8 +184,14 @@ def _fraflytning(ctx):
     "figures-repeated",
     "names",
     Severity.ERROR,
-    title=("Et tal, aftalen gentager, er ens begge steder", "A figure the agreement repeats is the same in both places"),
-    message=("{hvad} for {omraade} er {her} her, men {der} i succeskriteriets baseline.", "{hvad} for {omraade} is {her} here, but {der} in the criterion's baseline."),
+    title=(
+        "Et tal, aftalen gentager, er ens begge steder",
+        "A figure the agreement repeats is the same in both places",
+    ),
+    message=(
+        "{hvad} for {omraade} er {her} her, men {der} i succeskriteriets baseline.",
+        "{hvad} for {omraade} is {her} here, but {der} in the criterion's baseline.",
+    ),
     hint=("Ret det tal, der er forkert.", "Correct the wrong figure."),
     source=("Samarbejdsaftalens afsnit 3 og 5", "The agreement's sections 3 and 5"),
 )
@@ -151,7 +201,11 @@ def repeated(ctx) -> Iterator[Hit]:
         if tal["id"].startswith("fraflytning"):
             for name, value in tal.get("per_omraade", {}).items():
                 if name in baseline and Decimal(str(baseline[name])) != Decimal(str(value)):
-                    yield Hit(AGREEMENT, {"hvad": tal["betegnelse"], "omraade": name, "her": value, "der": baseline[name]}, ptr("beskrivelse", "noegletal", k, "per_omraade", name))
+                    yield Hit(
+                        AGREEMENT,
+                        {"hvad": tal["betegnelse"], "omraade": name, "her": value, "der": baseline[name]},
+                        ptr("beskrivelse", "noegletal", k, "per_omraade", name),
+                    )
 
 
 @rule(
@@ -159,16 +213,28 @@ def repeated(ctx) -> Iterator[Hit]:
     "names",
     Severity.ERROR,
     title=("De centrale målinger svarer til aftalen", "The central measurements agree with the agreement"),
-    message=("Bilaget med centrale målinger siger »{label}« {pdf} (side {side}), men aftalen siger {aftale}.", "The central-measurements annex says '{label}' {pdf} (page {side}), but the agreement says {aftale}."),
-    hint=("Aftalens tal skal være dem, Landsbyggefonden har opgjort; ret aftalen.", "The agreement's figures must be those LBF measured; correct the agreement."),
-    source=("Samarbejdsaftalens afsnit 4 og bilag med centralt genererede målinger", "Section 4 and the central-measurements annex"),
+    message=(
+        "Bilaget med centrale målinger siger »{label}« {pdf} (side {side}), men aftalen siger {aftale}.",
+        "The central-measurements annex says '{label}' {pdf} (page {side}), but the agreement says {aftale}.",
+    ),
+    hint=(
+        "Aftalens tal skal være dem, Landsbyggefonden har opgjort; ret aftalen.",
+        "The agreement's figures must be those LBF measured; correct the agreement.",
+    ),
+    source=(
+        "Samarbejdsaftalens afsnit 4 og bilag med centralt genererede målinger",
+        "Section 4 and the central-measurements annex",
+    ),
 )
 def central_measurements(ctx) -> Iterator[Hit]:
     from checker.readers.pdf import find_figure, parse_danish_number
 
     a = ctx.agreement
     _pointer, fraflytning = _fraflytning(ctx)
-    expected = [("Antal beboere", Decimal(a["beskrivelse"]["beboere"])), ("Antal lejemål", Decimal(a["beskrivelse"]["lejemaal"]))]
+    expected = [
+        ("Antal beboere", Decimal(a["beskrivelse"]["beboere"])),
+        ("Antal lejemål", Decimal(a["beskrivelse"]["lejemaal"])),
+    ]
     expected += [(f"Fraflytningsprocent 2015, {name}", Decimal(str(v))) for name, v in fraflytning.items()]
     for _i, _j, rel in ctx.annex_files("centrale_maalinger"):
         if not (rel.lower().endswith(".pdf") and ctx.path(rel).is_file() and ctx.inside(rel)):
@@ -184,7 +250,11 @@ def central_measurements(ctx) -> Iterator[Hit]:
             text, page = found
             number = parse_danish_number(text)
             if number is not None and number != value:
-                yield Hit(rel, {"label": label, "pdf": text, "side": page, "aftale": str(value).replace(".", ",")}, page=page)
+                yield Hit(
+                    rel,
+                    {"label": label, "pdf": text, "side": page, "aftale": str(value).replace(".", ",")},
+                    page=page,
+                )
 
 
 @rule(
@@ -192,8 +262,14 @@ def central_measurements(ctx) -> Iterator[Hit]:
     "names",
     Severity.WARNING,
     title=("De centrale målinger kan findes i bilaget", "The central measurements can be found in the annex"),
-    message=("Bilaget med centrale målinger har ingen linje »{label}«.", "The central-measurements annex has no line '{label}'."),
-    hint=("Se docs/workbooks.md for de linjer, værktøjet læser.", "See docs/workbooks.md for the lines the tool reads."),
+    message=(
+        "Bilaget med centrale målinger har ingen linje »{label}«.",
+        "The central-measurements annex has no line '{label}'.",
+    ),
+    hint=(
+        "Se docs/workbooks.md for de linjer, værktøjet læser.",
+        "See docs/workbooks.md for the lines the tool reads.",
+    ),
     source=("Bilag med centralt genererede målinger", "The central-measurements annex"),
 )
 def central_missing(ctx) -> Iterator[Hit]:

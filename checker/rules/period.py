@@ -42,8 +42,14 @@ def _expected_end(start: date, years: int) -> date:
     "period",
     Severity.ERROR,
     title=("Perioden har regelsættets længde", "The period has the rule set's length"),
-    message=("Perioden {start}–{slut} er ikke {aar} år; efter regelsættet {regelsaet} skulle den slutte {forventet}.", "The period {start}–{slut} is not {aar} years; under the rule set {regelsaet} it would end {forventet}."),
-    hint=("Ret slutdatoen, eller angiv det rigtige regelsæt.", "Correct the end date, or name the right rule set."),
+    message=(
+        "Perioden {start}–{slut} er ikke {aar} år; efter regelsættet {regelsaet} skulle den slutte {forventet}.",
+        "The period {start}–{slut} is not {aar} years; under the rule set {regelsaet} it would end {forventet}.",
+    ),
+    hint=(
+        "Ret slutdatoen, eller angiv det rigtige regelsæt.",
+        "Correct the end date, or name the right rule set.",
+    ),
     source=("Regelsættet (periode_aar)", "The rule set (periode_aar)"),
 )
 def length(ctx) -> Iterator[Hit]:
@@ -52,7 +58,17 @@ def length(ctx) -> Iterator[Hit]:
     start, end = ctx.period
     expected = _expected_end(start, ctx.ruleset.periode_aar)
     if start < end and end != expected:
-        yield Hit(AGREEMENT, {"start": start.isoformat(), "slut": end.isoformat(), "aar": ctx.ruleset.periode_aar, "regelsaet": ctx.ruleset.id, "forventet": expected.isoformat()}, "/periode/slut")
+        yield Hit(
+            AGREEMENT,
+            {
+                "start": start.isoformat(),
+                "slut": end.isoformat(),
+                "aar": ctx.ruleset.periode_aar,
+                "regelsaet": ctx.ruleset.id,
+                "forventet": expected.isoformat(),
+            },
+            "/periode/slut",
+        )
 
 
 def _milestones(ctx):
@@ -67,16 +83,31 @@ def _milestones(ctx):
     "period",
     Severity.ERROR,
     title=("Milepælene ligger i perioden", "Milestones lie inside the period"),
-    message=("Milepælen »{titel}« ({dato}) ligger uden for aftalens periode {start}–{slut}.", "The milestone '{titel}' ({dato}) lies outside the agreement's period {start}–{slut}."),
+    message=(
+        "Milepælen »{titel}« ({dato}) ligger uden for aftalens periode {start}–{slut}.",
+        "The milestone '{titel}' ({dato}) lies outside the agreement's period {start}–{slut}.",
+    ),
     hint=("Flyt milepælen ind i perioden.", "Move the milestone inside the period."),
-    source=("Aftaledokumenter: »En milepælsplan for den samlede projektperiode«", "Annex list: a milestone plan for the whole project period"),
+    source=(
+        "Aftaledokumenter: »En milepælsplan for den samlede projektperiode«",
+        "Annex list: a milestone plan for the whole project period",
+    ),
 )
 def outside(ctx) -> Iterator[Hit]:
     start, end = ctx.period
     for rel, y, m, stone in _milestones(ctx):
         d = date.fromisoformat(stone["dato"])
         if not start <= d <= end:
-            yield Hit(rel, {"titel": stone["titel"], "dato": d.isoformat(), "start": start.isoformat(), "slut": end.isoformat()}, ptr("projektaar", y, "milepaele", m, "dato"))
+            yield Hit(
+                rel,
+                {
+                    "titel": stone["titel"],
+                    "dato": d.isoformat(),
+                    "start": start.isoformat(),
+                    "slut": end.isoformat(),
+                },
+                ptr("projektaar", y, "milepaele", m, "dato"),
+            )
 
 
 @rule(
@@ -84,9 +115,18 @@ def outside(ctx) -> Iterator[Hit]:
     "period",
     Severity.ERROR,
     title=("Hvert projektår har milepæle", "Each project year has milestones"),
-    message=("Projektår {nr} ({start}–{slut}) har ingen milepæle.", "Project year {nr} ({start}–{slut}) has no milestones."),
-    hint=("Tilføj milepæle for projektåret; afsnit 6 lover en milepælsplan for hvert projektår.", "Add milestones for the project year; section 6 promises a plan for each year."),
-    source=("Samarbejdsaftalens afsnit 6: »milepælsplan for hvert projekt år«", "Section 6: a milestone plan for each project year"),
+    message=(
+        "Projektår {nr} ({start}–{slut}) har ingen milepæle.",
+        "Project year {nr} ({start}–{slut}) has no milestones.",
+    ),
+    hint=(
+        "Tilføj milepæle for projektåret; afsnit 6 lover en milepælsplan for hvert projektår.",
+        "Add milestones for the project year; section 6 promises a plan for each year.",
+    ),
+    source=(
+        "Samarbejdsaftalens afsnit 6: »milepælsplan for hvert projekt år«",
+        "Section 6: a milestone plan for each project year",
+    ),
 )
 def year_empty(ctx) -> Iterator[Hit]:
     plans = ctx.documents("milepaelsplan")
@@ -95,7 +135,9 @@ def year_empty(ctx) -> Iterator[Hit]:
     dates = [date.fromisoformat(stone["dato"]) for _rel, _y, _m, stone in _milestones(ctx)]
     for nr, (first, last) in enumerate(ctx.project_years, start=1):
         if not any(first <= d <= last for d in dates):
-            yield Hit(plans[0][0], {"nr": nr, "start": first.isoformat(), "slut": last.isoformat()}, "/projektaar")
+            yield Hit(
+                plans[0][0], {"nr": nr, "start": first.isoformat(), "slut": last.isoformat()}, "/projektaar"
+            )
 
 
 @rule(
@@ -103,9 +145,18 @@ def year_empty(ctx) -> Iterator[Hit]:
     "period",
     Severity.WARNING,
     title=("Delaftalerne er ajourført inden for 12 måneder", "Sub-agreements updated within 12 months"),
-    message=("Delaftalen er sidst ajourført {dato}, mere end 12 måneder før {pr}.", "The sub-agreement was last updated {dato}, more than 12 months before {pr}."),
-    hint=("Bestyrelsen skal holde delaftalerne ajour; Landsbyggefonden kan til enhver tid rekvirere dem. Opdatér dem og »metadata.opdateret«.", "The board keeps the sub-agreements current; LBF can ask for them at any time. Update them and 'metadata.opdateret'."),
-    source=("Aftaledokumenter: »delaftalerne … løbende ajourføres«", "Annex list: the sub-agreements are kept current"),
+    message=(
+        "Delaftalen er sidst ajourført {dato}, mere end 12 måneder før {pr}.",
+        "The sub-agreement was last updated {dato}, more than 12 months before {pr}.",
+    ),
+    hint=(
+        "Bestyrelsen skal holde delaftalerne ajour; Landsbyggefonden kan til enhver tid rekvirere dem. Opdatér dem og »metadata.opdateret«.",
+        "The board keeps the sub-agreements current; LBF can ask for them at any time. Update them and 'metadata.opdateret'.",
+    ),
+    source=(
+        "Aftaledokumenter: »delaftalerne … løbende ajourføres«",
+        "Annex list: the sub-agreements are kept current",
+    ),
 )
 def stale(ctx) -> Iterator[Hit]:
     limit = _months_before(ctx.as_of, 12)
@@ -115,10 +166,30 @@ def stale(ctx) -> Iterator[Hit]:
         if latest is None:
             yield Hit(rel, {"dato": "aldrig (ingen dato)", "pr": ctx.as_of.isoformat()}, "/metadata")
         elif latest < limit:
-            yield Hit(rel, {"dato": latest.isoformat(), "pr": ctx.as_of.isoformat()}, "/metadata/opdateret" if doc["metadata"].get("opdateret") else "/version/dato")
+            yield Hit(
+                rel,
+                {"dato": latest.isoformat(), "pr": ctx.as_of.isoformat()},
+                "/metadata/opdateret" if doc["metadata"].get("opdateret") else "/version/dato",
+            )
 
 
 def _months_before(d: date, months: int) -> date:
     y, m = divmod(d.year * 12 + d.month - 1 - months, 12)
-    day = min(d.day, [31, 29 if (y % 4 == 0 and (y % 100 or y % 400 == 0)) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m])
+    day = min(
+        d.day,
+        [
+            31,
+            29 if (y % 4 == 0 and (y % 100 or y % 400 == 0)) else 28,
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ][m],
+    )
     return date(y, m + 1, day)

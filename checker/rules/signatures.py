@@ -17,8 +17,14 @@ AGREEMENT = "samarbejdsaftale.json"
     Severity.ERROR,
     title=("Hver part har en underskriftsblok", "Every party has a signature block"),
     message=("Parten »{part}« har ingen underskriftsblok.", "The party '{part}' has no signature block."),
-    hint=("Tilføj {{\"part\": \"{part}\"}} under »underskrifter«.", "Add {{\"part\": \"{part}\"}} under 'underskrifter'."),
-    source=("Samarbejdsaftalens underskriftsside (Dato / Navn for hver part)", "The agreement's signature page (date / name for each party)"),
+    hint=(
+        'Tilføj {{"part": "{part}"}} under »underskrifter«.',
+        'Add {{"part": "{part}"}} under \'underskrifter\'.',
+    ),
+    source=(
+        "Samarbejdsaftalens underskriftsside (Dato / Navn for hver part)",
+        "The agreement's signature page (date / name for each party)",
+    ),
 )
 def block_missing(ctx) -> Iterator[Hit]:
     signed = {b["part"] for b in ctx.agreement["underskrifter"]}
@@ -31,15 +37,33 @@ def block_missing(ctx) -> Iterator[Hit]:
     "revision-incomplete",
     "signatures",
     Severity.ERROR,
-    title=("En revision angiver, hvad den ændrer, og Landsbyggefondens status", "A revision names what it amends and LBF's status"),
-    message=("Version {nummer} er en revision, men {mangler} mangler.", "Version {nummer} is a revision, but {mangler} is missing."),
-    hint=("Ændringer i den strategiske samarbejdsaftale skal godkendes af Landsbyggefonden: angiv »aendrer« og »lbf_status« under »version«.", "Changes to the agreement need LBF's approval: give 'aendrer' and 'lbf_status' under 'version'."),
-    source=("Samarbejdsaftalens afsnit 11, Revision af samarbejdsaftalen", "The agreement's section 11, revision"),
+    title=(
+        "En revision angiver, hvad den ændrer, og Landsbyggefondens status",
+        "A revision names what it amends and LBF's status",
+    ),
+    message=(
+        "Version {nummer} er en revision, men {mangler} mangler.",
+        "Version {nummer} is a revision, but {mangler} is missing.",
+    ),
+    hint=(
+        "Ændringer i den strategiske samarbejdsaftale skal godkendes af Landsbyggefonden: angiv »aendrer« og »lbf_status« under »version«.",
+        "Changes to the agreement need LBF's approval: give 'aendrer' and 'lbf_status' under 'version'.",
+    ),
+    source=(
+        "Samarbejdsaftalens afsnit 11, Revision af samarbejdsaftalen",
+        "The agreement's section 11, revision",
+    ),
 )
 def revision(ctx) -> Iterator[Hit]:
     version = ctx.agreement["version"]
     if version["nummer"] in ("1", "1.0") and "aendrer" not in version:
         return
+    from checker.findings import Text
+
     for field in ("aendrer", "lbf_status"):
         if field not in version:
-            yield Hit(AGREEMENT, {"nummer": version["nummer"], "mangler": f"»{field}«"}, "/version")
+            yield Hit(
+                AGREEMENT,
+                {"nummer": version["nummer"], "mangler": Text(f"»{field}«", f"'{field}'")},
+                "/version",
+            )

@@ -65,7 +65,9 @@ def _parse(path: Path) -> RuleSet:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise CouldNotRun(Text(f"Regelsættet {path} kan ikke læses: {exc}.", f"The rule set {path} cannot be read: {exc}.")) from None
+        raise CouldNotRun(
+            Text(f"Regelsættet {path} kan ikke læses: {exc}.", f"The rule set {path} cannot be read: {exc}.")
+        ) from None
     registry = SchemaRegistry()
     validator = Draft202012Validator(registry.by_file["regelsaet.schema.json"], registry=registry.registry)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
@@ -90,7 +92,13 @@ def _parse(path: Path) -> RuleSet:
         kilde=data["kilde"],
         indsatsomraader={a["nummer"]: a["navn"] for a in data["indsatsomraader"]},
         bilag=tuple(
-            RequiredAnnex(b["type"], b["navn"], tuple(b["formater"]), b.get("pr_indsatsomraade", False), b.get("kilde", data["kilde"]))
+            RequiredAnnex(
+                b["type"],
+                b["navn"],
+                tuple(b["formater"]),
+                b.get("pr_indsatsomraade", False),
+                b.get("kilde", data["kilde"]),
+            )
             for b in data["paakraevede_bilag"]
         ),
         min_lokal_procent=data["min_lokal_medfinansiering_procent"],
