@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml scripts/bootstrap.sh scripts/debian-packages.txt
 	touch $@
 
 run: $(STAMP)
-	$(VENV)/bin/aftale validate $(DOSSIER)
+	$(VENV)/bin/aftale check $(DOSSIER)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest -q
@@ -27,6 +27,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	sh benchmarks/validate.sh
+	sh benchmarks/check.sh
 
 clean:
 	rm -rf $(VENV) generated/*/ .pytest_cache

@@ -100,6 +100,12 @@ def party_unrepresented(ctx) -> Iterator[Hit]:
             yield Hit(AGREEMENT, {"part": p["navn"]}, ptr("organisering", "organer", i, "medlemmer"))
 
 
+def _span(f: dict) -> str:
+    return (
+        f"{f['min_pr_aar']}" if f["min_pr_aar"] == f["max_pr_aar"] else f"{f['min_pr_aar']}-{f['max_pr_aar']}"
+    )
+
+
 def _kommissorium(ctx, body):
     rel = body["kommissorium"].get("fil")
     return rel, (ctx.document(rel, "kommissorium") if rel else None)
@@ -198,13 +204,8 @@ def body_frequency(ctx) -> Iterator[Hit]:
             continue
         a, k = body["moedefrekvens"], doc["moedefrekvens"]
         if (a["min_pr_aar"], a["max_pr_aar"]) != (k["min_pr_aar"], k["max_pr_aar"]):
-            span = lambda f: (
-                f"{f['min_pr_aar']}"
-                if f["min_pr_aar"] == f["max_pr_aar"]
-                else f"{f['min_pr_aar']}-{f['max_pr_aar']}"
-            )  # noqa: E731
             yield Hit(
-                rel, {"organ": body["navn"], "aftale": span(a), "kommissorium": span(k)}, "/moedefrekvens"
+                rel, {"organ": body["navn"], "aftale": _span(a), "kommissorium": _span(k)}, "/moedefrekvens"
             )
 
 
