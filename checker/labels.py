@@ -21,6 +21,8 @@ def item_label(item: Any, index: int) -> str | None:
             value = item.get(key)
             if isinstance(value, str) and value:
                 return value
+    if isinstance(item, str) and 0 < len(item) <= 60:
+        return item  # a file name or an area name in a list names itself
     return None
 
 
