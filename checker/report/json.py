@@ -14,6 +14,7 @@ def as_dict(result: Result, lang: str, command: str) -> dict:
         "command": command,
         "dossier": result.dossier,
         "valid": result.valid,
+        "status": "valid" if result.valid else "invalid",
         "stats": {
             "files": len(result.files),
             "findings": len(result.findings),
