@@ -44,7 +44,9 @@ def test_could_not_run_exits_2(run, tmp_path):
 def test_json_report_is_shaped_like_a_frictionless_report(run):
     code, out, _ = run("check", VIBORG, "--format", "json", "--lang", "en")
     report = json.loads(out)
-    assert code == 0 and report["valid"] is True and report["status"] == "valid" and report["command"] == "check"
+    assert (
+        code == 0 and report["valid"] is True and report["status"] == "valid" and report["command"] == "check"
+    )
     assert report["stats"] == {"files": 13, "findings": 10, "errors": 0, "warnings": 4, "infos": 6}
     first = report["findings"][0]
     assert set(first) >= {

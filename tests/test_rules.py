@@ -219,6 +219,23 @@ def test_budget_years_must_sum_to_the_total(viborg, base):
     assert "projektårene summer til 12.501.500 kr." in found[0].message.da
 
 
+def test_expenditure_must_equal_financing(viborg, base):
+    def change(wb):
+        ws = wb["Finansiering"]
+        ws["C16"] = ws["C16"].value + 1000
+        ws["F16"] = ws["F16"].value + 1000
+        ws["C20"] = ws["C20"].value + 1000
+        ws["F20"] = ws["F20"].value + 1000
+
+    edit_workbook(viborg / "budget.xlsx", change)
+    found = new_findings(viborg, base)
+    assert sorted((f.code, f.cell) for f in found) == [
+        ("budget-expenditure-total", "Finansiering!C20"),
+        ("budget-expenditure-total", "Finansiering!F20"),
+    ]
+    assert found[0].message.da.endswith("men »Samlet finansiering« i samme kolonne er 6.775.500 kr.")
+
+
 def test_budget_years_must_lie_inside_the_period(viborg, base):
     edit_workbook(viborg / "budget.xlsx", lambda wb: wb["Finansiering"].__setitem__("B8", date(2017, 1, 1)))
     found = new_findings(viborg, base)

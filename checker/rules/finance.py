@@ -353,3 +353,37 @@ def budget_unchosen(ctx) -> Iterator[Hit]:
             total = _number(cells[-1]) if cells and not cells[-1].uncalculated else None
             if total:
                 yield Hit(rel, {"beloeb": kr(total), "nummer": nummer, "cell": cell.ref}, cell=cell.ref)
+
+
+@rule(
+    "budget-expenditure-total",
+    "finance",
+    Severity.ERROR,
+    title=("Udgifterne svarer til finansieringen", "Expenditure equals financing"),
+    message=(
+        "»Samlede udgifter« i {cell} er {udgifter}, men »Samlet finansiering« i samme kolonne er {finansiering}",
+        "'Samlede udgifter' in {cell} is {udgifter}, but 'Samlet finansiering' in the same column is {finansiering}",
+    ),
+    hint=(
+        "Fordel hele finansieringen på indsatsområderne og de tværgående udgifter – hverken mere eller mindre.",
+        "Spread the whole financing over the intervention areas and cross-cutting costs, no more and no less.",
+    ),
+    source=("Budgettet i Landsbyggefondens skabelon", "The budget in LBF's template"),
+)
+def expenditure_total(ctx) -> Iterator[Hit]:
+    for _i, _j, rel in _budget_files(ctx):
+        try:
+            wb = ctx.workbook(rel)
+        except ReaderError:
+            continue
+        spent, funded = wb.find_label("Samlede udgifter"), wb.find_label("Samlet finansiering")
+        if spent is None or funded is None:
+            continue
+        funding = {c.column: c for c in wb.sheet(funded.sheet).row_right_of(funded)}
+        for c in wb.sheet(spent.sheet).row_right_of(spent):
+            other = funding.get(c.column)
+            if other is None or c.uncalculated or other.uncalculated:
+                continue
+            a, b = _number(c), _number(other)
+            if a is not None and b is not None and a != b:
+                yield Hit(rel, {"cell": c.ref, "udgifter": kr(a), "finansiering": kr(b)}, cell=c.ref)
