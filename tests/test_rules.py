@@ -204,6 +204,8 @@ def test_budget_must_agree_with_the_agreement_to_the_krone(viborg, base):
     assert sorted((f.code, f.cell) for f in found) == [
         ("budget-agrees", "Finansiering!F11"),
         ("budget-agrees", "Finansiering!F13"),
+        ("budget-expenditure-total", "Finansiering!E20"),  # financing grew, expenditure did not
+        ("budget-expenditure-total", "Finansiering!F20"),
     ]
     lbf = next(f for f in found if f.cell == "Finansiering!F11")
     assert (
