@@ -191,6 +191,63 @@ def check(
 
 
 @main.command()
+@click.argument("dossier", type=click.Path(path_type=str))
+@LANG
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=str), help="Outputmappe (standard: generated/<dossier>) / output folder.")
+@click.option("--draft", is_flag=True, help="Byg trods fejl; hver side stemples UDKAST / build despite errors, stamped UDKAST.")
+@click.option("--no-pdf", "no_pdf", is_flag=True, help="Kun Word-filer, ingen PDF/A / Word files only.")
+@click.option(
+    "--templates",
+    "templates",
+    type=click.Path(file_okay=False, exists=True, path_type=str),
+    help="Mappe med egne Word-skabeloner / folder with your own Word templates.",
+)
+@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD", help="Kontroldato, som for »check« / as-of date, as for 'check'.")
+def build(dossier: str, lang: str, out: str | None, draft: bool, no_pdf: bool, templates: str | None, as_of: str | None) -> None:
+    """Byg aftalen og bilagene som Word og PDF/A fra DOSSIER.
+
+    Build the agreement and its annexes as Danish Word documents and PDF/A. The check runs first: a
+    dossier with errors is refused unless --draft. Exit 0: built; 1: refused; 2: could not run.
+    """
+    from datetime import date
+    from pathlib import Path
+
+    from checker.assemble.build import BuildRefused
+    from checker.assemble.build import build as run_build
+
+    when = None
+    if as_of:
+        try:
+            when = date.fromisoformat(as_of)
+        except ValueError:
+            _fail(CouldNotRun(Text(f"--as-of »{as_of}« er ikke en dato (ÅÅÅÅ-MM-DD).", f"--as-of '{as_of}' is not a date (YYYY-MM-DD).")), lang)
+    try:
+        result = run_build(
+            dossier,
+            Path(out) if out else None,
+            draft=draft,
+            pdf=not no_pdf,
+            templates=Path(templates) if templates else None,
+            as_of=when,
+        )
+    except BuildRefused as exc:
+        from checker.report.text import render
+
+        click.echo(render(exc.result, lang))
+        click.echo(click.style("aftale: ", fg="red", bold=True) + exc.reason.get(lang), err=True)
+        sys.exit(1)
+    except CouldNotRun as exc:
+        _fail(exc, lang)
+    head = "Built" if lang == "en" else "Byggede"
+    click.echo(f"{head} {len(result.documents)} {'files' if lang == 'en' else 'filer'} i {result.out}/" if lang != "en" else f"{head} {len(result.documents)} files in {result.out}/")
+    for path in result.documents:
+        click.echo(f"  {path.name}")
+    click.echo("  manifest.json")
+    if result.draft:
+        click.echo("UDKAST: the documents are stamped as a draft." if lang == "en" else "UDKAST: dokumenterne er stemplet som udkast.")
+
+
+@main.command()
 @LANG
 @click.option("--markdown", is_flag=True, help="Som docs/rules.md / as docs/rules.md.")
 def rules(lang: str, markdown: bool) -> None:

@@ -1,0 +1,217 @@
+"""aftale build: check, render every document from its template, draw the organisationsdiagram,
+convert to PDF/A in one LibreOffice run, and write everything atomically with a manifest.
+
+The outputs are made in a staging folder beside the target and moved into place only when complete:
+an interrupted build leaves the previous complete output (or, in the instant between two renames,
+none), never a half-written file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from checker import __version__
+from checker.check import check_dossier
+from checker.dossier import AGREEMENT_FILE
+from checker.findings import CouldNotRun, Result, Severity, Text
+from checker.resources import template_dir
+
+TEMPLATES = {
+    "strategisk-samarbejdsaftale": "samarbejdsaftale.docx",
+    "delaftale": "delaftale.docx",
+    "kommissorium": "kommissorium.docx",
+    "milepaelsplan": "milepaelsplan.docx",
+    "beredskabsplan": "beredskabsplan.docx",
+}
+ORDER = ["strategisk-samarbejdsaftale", "delaftale", "kommissorium", "milepaelsplan", "beredskabsplan"]
+# Word files carry these dates instead of "now", so the same sources give the same documents.
+FIXED_TIMESTAMP = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+class BuildRefused(Exception):
+    """The dossier has errors; the result says which."""
+
+    def __init__(self, result: Result, reason: Text):
+        super().__init__(reason.en)
+        self.result = result
+        self.reason = reason
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    check: Result
+    draft: bool
+    documents: list[Path] = field(default_factory=list)
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def output_name(rel: str, doctype: str) -> str:
+    """delaftaler/5.1-tryghed-og-trivsel.json -> delaftale-5.1-tryghed-og-trivsel"""
+    stem = Path(rel).stem
+    if doctype == "strategisk-samarbejdsaftale":
+        return "samarbejdsaftale"
+    if doctype in ("delaftale", "kommissorium") and not stem.startswith(doctype):
+        return f"{doctype}-{stem}"
+    return stem
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _documents(check: Result, root: Path) -> list[tuple[str, str, dict]]:
+    """(rel, doctype, data) of every schema-valid document, agreement first."""
+    invalid = {f.file for f in check.findings if f.severity is Severity.ERROR and f.code.startswith(("schema-", "json-", "doc-"))}
+    docs = []
+    for entry in check.files:
+        if entry.dokumenttype in TEMPLATES and entry.path not in invalid:
+            data = json.loads((root / entry.path).read_text(encoding="utf-8"), parse_float=Decimal)
+            docs.append((entry.path, entry.dokumenttype, data))
+    docs.sort(key=lambda d: (ORDER.index(d[1]), d[0]))
+    return docs
+
+
+def build(
+    dossier: str | os.PathLike,
+    out: Path | None = None,
+    *,
+    draft: bool = False,
+    pdf: bool = True,
+    templates: Path | None = None,
+    as_of=None,
+) -> BuildResult:
+    from checker.assemble import orgchart
+    from checker.assemble.render import render_docx
+
+    root = Path(dossier)
+    check = check_dossier(root, as_of=as_of)
+    structural = [f for f in check.findings if f.severity is Severity.ERROR and f.code.startswith(("schema-", "json-", "doc-", "rules-"))]
+    if structural or any(f.code == "rules-skipped" for f in check.findings):
+        raise BuildRefused(
+            check,
+            Text(
+                "Dossierets filer er ikke gyldige efter skemaerne; det kan ikke bygges, heller ikke som udkast.",
+                "The dossier's files do not follow their schemas; it cannot be built, not even as a draft.",
+            ),
+        )
+    if not check.valid and not draft:
+        raise BuildRefused(
+            check,
+            Text(
+                "Kontrollen fandt fejl; dokumenterne bygges ikke. Ret fejlene, eller byg et udkast med --draft.",
+                "The check found errors; the documents are not built. Fix them, or build a draft with --draft.",
+            ),
+        )
+    templates = templates or template_dir()
+    out = Path(out) if out else Path("generated") / root.resolve().name
+    docs = _documents(check, root)
+    aftale = next(data for rel, t, data in docs if t == "strategisk-samarbejdsaftale")
+    bodies = {o["id"]: o for o in aftale["organisering"]["organer"]}
+
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    except OSError as exc:
+        raise CouldNotRun(Text(f"Kan ikke oprette {out}: {exc.strerror}.", f"Cannot create {out}: {exc.strerror}.")) from None
+    try:
+        diagram_png, diagram_pdf = orgchart.draw(aftale, staging)
+        rendered: list[tuple[str, str, Path]] = []
+        for rel, doctype, data in docs:
+            context: dict[str, Any] = {"aftale": aftale, "udkast": draft}
+            images = None
+            if doctype == "strategisk-samarbejdsaftale":
+                images = {"organisationsdiagram": diagram_png}
+            else:
+                context["dokument"] = data
+            if doctype == "kommissorium":
+                organ = bodies.get(data["organ"])
+                if organ is None:  # reported by the check; a draft still gets a document
+                    organ = {"id": data["organ"], "navn": data["organ"]}
+                context["organ"] = organ
+            docx_bytes = render_docx(templates / TEMPLATES[doctype], context, images=images)
+            target = staging / f"{output_name(rel, doctype)}.docx"
+            target.write_bytes(_finish_docx(docx_bytes, data.get("titel") or aftale["titel"]))
+            rendered.append((rel, doctype, target))
+        outputs = [diagram_png, diagram_pdf] + [t for _r, _d, t in rendered]
+        if pdf:
+            from checker.assemble.pdf import convert
+
+            outputs += convert([t for _r, _d, t in rendered], staging)
+        manifest = _manifest(root, check, draft, templates, [t for _r, t, _p in rendered], staging, outputs, docs, aftale)
+        (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        for path in staging.iterdir():
+            with path.open("rb") as fh:
+                os.fsync(fh.fileno())
+        _swap_into_place(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildResult(out, check, draft, [out / p.name for p in outputs], manifest)
+
+
+def _finish_docx(data: bytes, title: str) -> bytes:
+    """Set the title (it becomes the PDF's title), Danish language, and fixed dates for reproducibility."""
+    import io
+
+    from docx import Document
+
+    doc = Document(io.BytesIO(data))
+    props = doc.core_properties
+    props.title = title
+    props.language = "da-DK"
+    props.created = props.modified = FIXED_TIMESTAMP.replace(tzinfo=None)
+    props.last_printed = FIXED_TIMESTAMP.replace(tzinfo=None)
+    props.revision = 1
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _manifest(root, check, draft, templates, doctypes, staging, outputs, docs, aftale) -> dict:
+    sources = []
+    for entry in sorted(check.files, key=lambda f: f.path):
+        sources.append({"path": entry.path, "sha256": entry.sha256 or _sha256(root / entry.path)})
+    used = sorted({TEMPLATES[t] for t in doctypes})
+    return {
+        "tool": {"name": "aftale", "version": __version__},
+        "dossier": root.resolve().name,
+        "regelsaet": aftale["regelsaet"],
+        "version": aftale["version"],
+        "udkast": draft,
+        "check": {
+            "valid": check.valid,
+            "errors": check.count(Severity.ERROR),
+            "warnings": check.count(Severity.WARNING),
+            "infos": check.count(Severity.INFO),
+            "findings": sorted({f.code for f in check.findings}),
+        },
+        "sources": sources,
+        "templates": [{"name": name, "sha256": _sha256(templates / name)} for name in used],
+        "outputs": [{"path": p.name, "sha256": _sha256(p), "bytes": p.stat().st_size} for p in sorted(outputs, key=lambda p: p.name)],
+        "documents": [{"source": rel, "dokumenttype": t} for rel, t, _d in docs],
+    }
+
+
+def _swap_into_place(staging: Path, out: Path) -> None:
+    staging.chmod(0o755)
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.rename(out, old)
+        os.rename(staging, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(staging, out)

@@ -1,0 +1,106 @@
+"""Render a docxtpl template safely: Jinja's SandboxedEnvironment, autoescape, StrictUndefined.
+
+A value with <, >, &, quotes or æøå appears exactly as written; a template that reaches for Python
+internals fails and renders nothing; a missing value is an error naming the template and the
+variable, never a blank field.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from jinja2 import StrictUndefined
+from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+
+from checker.assemble.fmt import FILTERS
+from checker.findings import CouldNotRun, Text
+
+MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
+MAX_TEMPLATE_UNPACKED = 100 * 1024 * 1024
+MAX_TEMPLATE_ENTRIES = 2000
+
+
+def environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    env.filters.update(FILTERS)
+    return env
+
+
+class RenderError(CouldNotRun):
+    """A template could not be rendered; names the template and what went wrong."""
+
+
+def render_docx(template: Path, context: dict[str, Any], *, images: dict[str, Path] | None = None) -> bytes:
+    """Render one template to .docx bytes (nothing is written). Raises RenderError."""
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    name = template.name
+    _guard(template)
+    try:
+        tpl = DocxTemplate(str(template))
+        ctx = dict(context)
+        for key, path in (images or {}).items():
+            ctx[key] = InlineImage(tpl, str(path), width=Mm(160)) if path else None
+        tpl.render(ctx, jinja_env=environment(), autoescape=True)
+        out = io.BytesIO()
+        tpl.save(out)
+    except UndefinedError as exc:
+        raise RenderError(
+            Text(
+                f"Skabelonen {name} bruger en værdi, som dossieret ikke har: {exc.message}.",
+                f"The template {name} uses a value the dossier does not have: {exc.message}.",
+            )
+        ) from None
+    except SecurityError as exc:
+        raise RenderError(
+            Text(
+                f"Skabelonen {name} forsøger at nå Pythons indre ({exc}); den bliver ikke brugt.",
+                f"The template {name} tries to reach Python internals ({exc}); it is not used.",
+            )
+        ) from None
+    except TemplateSyntaxError as exc:
+        raise RenderError(
+            Text(
+                f"Skabelonen {name} har en fejl i et flet-felt (linje {exc.lineno} i dokumentets XML): {exc.message}.",
+                f"The template {name} has an error in a merge field (line {exc.lineno} of its XML): {exc.message}.",
+            )
+        ) from None
+    except TemplateError as exc:
+        raise RenderError(Text(f"Skabelonen {name} kan ikke flettes: {exc}.", f"The template {name} cannot be rendered: {exc}.")) from None
+    except (OSError, KeyError, ValueError, PackageNotFoundError, zipfile.BadZipFile) as exc:  # not a docx, broken
+        raise RenderError(
+            Text(
+                f"Skabelonen {name} kan ikke åbnes som Word-dokument: {exc}.",
+                f"The template {name} cannot be opened as a Word document: {exc}.",
+            )
+        ) from None
+    return out.getvalue()
+
+
+def _guard(template: Path) -> None:
+    """Refuse a template that is missing, huge or a zip bomb before docxtpl unpacks it."""
+
+    def refuse(da: str, en: str) -> RenderError:
+        return RenderError(Text(f"Skabelonen {template.name} {da}", f"The template {template.name} {en}"))
+
+    try:
+        size = template.stat().st_size
+    except OSError as exc:
+        raise refuse(f"kan ikke læses: {exc.strerror}.", f"cannot be read: {exc.strerror}.") from None
+    if size > MAX_TEMPLATE_BYTES:
+        raise refuse(f"fylder {size} byte; højst {MAX_TEMPLATE_BYTES} tillades.", f"is {size} bytes; at most {MAX_TEMPLATE_BYTES} are allowed.")
+    if not zipfile.is_zipfile(template):
+        raise refuse("kan ikke åbnes som Word-dokument (.docx).", "cannot be opened as a Word document (.docx).")
+    try:
+        with zipfile.ZipFile(template) as z:
+            infos = z.infolist()
+    except zipfile.BadZipFile:
+        raise refuse("kan ikke åbnes som Word-dokument (.docx).", "cannot be opened as a Word document (.docx).") from None
+    if len(infos) > MAX_TEMPLATE_ENTRIES or sum(i.file_size for i in infos) > MAX_TEMPLATE_UNPACKED:
+        raise refuse("pakker ud til mere end tilladt (zip-bombe?).", "unpacks to more than allowed (zip bomb?).")
