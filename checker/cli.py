@@ -193,8 +193,17 @@ def check(
 @main.command()
 @click.argument("dossier", type=click.Path(path_type=str))
 @LANG
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=str), help="Outputmappe (standard: generated/<dossier>) / output folder.")
-@click.option("--draft", is_flag=True, help="Byg trods fejl; hver side stemples UDKAST / build despite errors, stamped UDKAST.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=str),
+    help="Outputmappe (standard: generated/<dossier>) / output folder.",
+)
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Byg trods fejl; hver side stemples UDKAST / build despite errors, stamped UDKAST.",
+)
 @click.option("--no-pdf", "no_pdf", is_flag=True, help="Kun Word-filer, ingen PDF/A / Word files only.")
 @click.option(
     "--templates",
@@ -202,8 +211,21 @@ def check(
     type=click.Path(file_okay=False, exists=True, path_type=str),
     help="Mappe med egne Word-skabeloner / folder with your own Word templates.",
 )
-@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD", help="Kontroldato, som for »check« / as-of date, as for 'check'.")
-def build(dossier: str, lang: str, out: str | None, draft: bool, no_pdf: bool, templates: str | None, as_of: str | None) -> None:
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="ÅÅÅÅ-MM-DD",
+    help="Kontroldato, som for »check« / as-of date, as for 'check'.",
+)
+def build(
+    dossier: str,
+    lang: str,
+    out: str | None,
+    draft: bool,
+    no_pdf: bool,
+    templates: str | None,
+    as_of: str | None,
+) -> None:
     """Byg aftalen og bilagene som Word og PDF/A fra DOSSIER.
 
     Build the agreement and its annexes as Danish Word documents and PDF/A. The check runs first: a
@@ -220,7 +242,15 @@ def build(dossier: str, lang: str, out: str | None, draft: bool, no_pdf: bool, t
         try:
             when = date.fromisoformat(as_of)
         except ValueError:
-            _fail(CouldNotRun(Text(f"--as-of »{as_of}« er ikke en dato (ÅÅÅÅ-MM-DD).", f"--as-of '{as_of}' is not a date (YYYY-MM-DD).")), lang)
+            _fail(
+                CouldNotRun(
+                    Text(
+                        f"--as-of »{as_of}« er ikke en dato (ÅÅÅÅ-MM-DD).",
+                        f"--as-of '{as_of}' is not a date (YYYY-MM-DD).",
+                    )
+                ),
+                lang,
+            )
     try:
         result = run_build(
             dossier,
@@ -239,12 +269,20 @@ def build(dossier: str, lang: str, out: str | None, draft: bool, no_pdf: bool, t
     except CouldNotRun as exc:
         _fail(exc, lang)
     head = "Built" if lang == "en" else "Byggede"
-    click.echo(f"{head} {len(result.documents)} {'files' if lang == 'en' else 'filer'} i {result.out}/" if lang != "en" else f"{head} {len(result.documents)} files in {result.out}/")
+    click.echo(
+        f"{head} {len(result.documents)} {'files' if lang == 'en' else 'filer'} i {result.out}/"
+        if lang != "en"
+        else f"{head} {len(result.documents)} files in {result.out}/"
+    )
     for path in result.documents:
         click.echo(f"  {path.name}")
     click.echo("  manifest.json")
     if result.draft:
-        click.echo("UDKAST: the documents are stamped as a draft." if lang == "en" else "UDKAST: dokumenterne er stemplet som udkast.")
+        click.echo(
+            "UDKAST: the documents are stamped as a draft."
+            if lang == "en"
+            else "UDKAST: dokumenterne er stemplet som udkast."
+        )
 
 
 @main.command()

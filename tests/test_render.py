@@ -44,7 +44,7 @@ def test_danish_formatting():
 
 
 def test_values_with_markup_characters_and_danish_letters_appear_exactly(tmp_path):
-    tricky = 'Fællessekretariatet <leder> & "Øster" \'Å\' æøå ÆØÅ'
+    tricky = "Fællessekretariatet <leder> & \"Øster\" 'Å' æøå ÆØÅ"
     out = render_docx(_template(tmp_path, "Navn: {{ navn }}"), {"navn": tricky})
     assert _text(out) == [f"Navn: {tricky}"]
 
@@ -59,15 +59,23 @@ def test_a_template_reaching_for_python_internals_fails_and_renders_nothing(tmp_
 
 def test_a_missing_value_is_an_error_naming_the_template_and_the_variable(tmp_path):
     with pytest.raises(RenderError) as err:
-        render_docx(_template(tmp_path, "Periode: {{ aftale.periode.start | dato }}", name="aftale.docx"), {"aftale": {"titel": "x"}})
+        render_docx(
+            _template(tmp_path, "Periode: {{ aftale.periode.start | dato }}", name="aftale.docx"),
+            {"aftale": {"titel": "x"}},
+        )
     assert err.value.text.da.startswith("Skabelonen aftale.docx bruger en værdi, som dossieret ikke har:")
     assert "periode" in err.value.text.da
 
 
 def test_an_optional_value_is_tested_with_is_defined(tmp_path):
-    tpl = _template(tmp_path, "{% if u.navn is defined %}Underskrevet af {{ u.navn }}{% else %}Ikke underskrevet{% endif %}")
+    tpl = _template(
+        tmp_path,
+        "{% if u.navn is defined %}Underskrevet af {{ u.navn }}{% else %}Ikke underskrevet{% endif %}",
+    )
     assert _text(render_docx(tpl, {"u": {"part": "Viborg Kommune"}})) == ["Ikke underskrevet"]
-    assert _text(render_docx(tpl, {"u": {"part": "Viborg Kommune", "navn": "Søren Ærø"}})) == ["Underskrevet af Søren Ærø"]
+    assert _text(render_docx(tpl, {"u": {"part": "Viborg Kommune", "navn": "Søren Ærø"}})) == [
+        "Underskrevet af Søren Ærø"
+    ]
 
 
 def test_a_syntax_error_in_a_template_names_it(tmp_path):
@@ -88,7 +96,10 @@ def test_a_zip_bomb_template_is_refused_before_unpacking(tmp_path):
     import zipfile
 
     bomb = tmp_path / "bombe.docx"
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z, z.open("word/document.xml", "w", force_zip64=True) as fh:
+    with (
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z,
+        z.open("word/document.xml", "w", force_zip64=True) as fh,
+    ):
         for _ in range(120):
             fh.write(b"\0" * (1 << 20))
     with pytest.raises(RenderError) as err:
@@ -99,7 +110,7 @@ def test_a_zip_bomb_template_is_refused_before_unpacking(tmp_path):
 def test_organisationsdiagram_is_drawn_with_danish_letters_and_accepted_as_the_annex(viborg, tmp_path):
     import pdfplumber
 
-    from checker.assemble.orgchart import draw, dot_source
+    from checker.assemble.orgchart import dot_source, draw
     from checker.check import check_dossier
 
     aftale = json.loads((VIBORG / "samarbejdsaftale.json").read_text(encoding="utf-8"), parse_float=Decimal)
@@ -108,13 +119,21 @@ def test_organisationsdiagram_is_drawn_with_danish_letters_and_accepted_as_the_a
     png, pdf = draw(aftale, tmp_path)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     text = pdfplumber.open(pdf).pages[0].extract_text()
-    for name in ("Bestyrelsen", "Projektkoordineringsgruppen", "Beboerpanelet", "Boligselskabernes Fællessekretariat", "2-4 møder årligt"):
+    for name in (
+        "Bestyrelsen",
+        "Projektkoordineringsgruppen",
+        "Beboerpanelet",
+        "Boligselskabernes Fællessekretariat",
+        "2-4 møder årligt",
+    ):
         assert name in text
     # the drawn diagram is an accepted organisationsdiagram annex, as PDF and as PNG
     for drawn in (pdf, png):
         (viborg / drawn.name).write_bytes(drawn.read_bytes())
         data = json.loads((viborg / "samarbejdsaftale.json").read_text(encoding="utf-8"))
         data["aftaledokumenter"]["bilag"][0]["filer"] = [drawn.name]
-        (viborg / "samarbejdsaftale.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        (viborg / "samarbejdsaftale.json").write_text(
+            json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
         result = check_dossier(viborg)
         assert result.valid and not any(f.code.startswith("annex-") for f in result.findings)

@@ -89,7 +89,11 @@ def check_paths(source: str, scope: dict, walker: SchemaWalker) -> tuple[list[st
             problems.append(f"unknown variable '{expr.name}'")
             return ANY, expr.name
         if isinstance(expr, nodes.Getattr | nodes.Getitem):
-            key = expr.attr if isinstance(expr, nodes.Getattr) else (expr.arg.value if isinstance(expr.arg, nodes.Const) else None)
+            key = (
+                expr.attr
+                if isinstance(expr, nodes.Getattr)
+                else (expr.arg.value if isinstance(expr.arg, nodes.Const) else None)
+            )
             base, path = resolve(expr.node, scope)
             if key is None:
                 visit(expr.arg, scope)
@@ -186,7 +190,10 @@ def test_every_variable_a_template_uses_exists_in_the_schema(doctype, walker):
 def test_the_path_checker_catches_a_renamed_field(walker):
     source = "{{ aftale.ressourcer.finansiering.landsbyggefond | tkr }}{% for c in aftale.indsatsomraader.omraader %}{{ c.navnet }}{% endfor %}"
     problems, _ = check_paths(source, _scope("strategisk-samarbejdsaftale", walker), walker)
-    assert problems == ["'aftale.ressourcer.finansiering.landsbyggefond' is not in the schema", "'c.navnet' is not in the schema"]
+    assert problems == [
+        "'aftale.ressourcer.finansiering.landsbyggefond' is not in the schema",
+        "'c.navnet' is not in the schema",
+    ]
 
 
 def test_the_path_checker_follows_loops_refs_and_per_area_maps(walker):
@@ -198,4 +205,9 @@ def test_the_path_checker_follows_loops_refs_and_per_area_maps(walker):
     )
     problems, used = check_paths(source, _scope("strategisk-samarbejdsaftale", walker), walker)
     assert problems == []
-    assert {"c.baseline.per_omraade", "k.dato", "c.datakilde.tekst", "aftale.indsatsomraader.omraader"} <= used
+    assert {
+        "c.baseline.per_omraade",
+        "k.dato",
+        "c.datakilde.tekst",
+        "aftale.indsatsomraader.omraader",
+    } <= used

@@ -14,14 +14,13 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from checker import __version__
 from checker.check import check_dossier
-from checker.dossier import AGREEMENT_FILE
 from checker.findings import CouldNotRun, Result, Severity, Text
 from checker.resources import template_dir
 
@@ -33,8 +32,16 @@ TEMPLATES = {
     "beredskabsplan": "beredskabsplan.docx",
 }
 ORDER = ["strategisk-samarbejdsaftale", "delaftale", "kommissorium", "milepaelsplan", "beredskabsplan"]
-# Word files carry these dates instead of "now", so the same sources give the same documents.
-FIXED_TIMESTAMP = datetime(2000, 1, 1, tzinfo=timezone.utc)
+# Word files carry these properties instead of "now", so the same sources give the same documents; the
+# title (set per document) becomes the PDF's title, the language its /Lang.
+_FIXED = datetime(2000, 1, 1)
+FIXED_PROPERTIES = {
+    "language": "da-DK",
+    "created": _FIXED,
+    "modified": _FIXED,
+    "last_printed": _FIXED,
+    "revision": 1,
+}
 
 
 class BuildRefused(Exception):
@@ -75,7 +82,11 @@ def _sha256(path: Path) -> str:
 
 def _documents(check: Result, root: Path) -> list[tuple[str, str, dict]]:
     """(rel, doctype, data) of every schema-valid document, agreement first."""
-    invalid = {f.file for f in check.findings if f.severity is Severity.ERROR and f.code.startswith(("schema-", "json-", "doc-"))}
+    invalid = {
+        f.file
+        for f in check.findings
+        if f.severity is Severity.ERROR and f.code.startswith(("schema-", "json-", "doc-"))
+    }
     docs = []
     for entry in check.files:
         if entry.dokumenttype in TEMPLATES and entry.path not in invalid:
@@ -99,7 +110,11 @@ def build(
 
     root = Path(dossier)
     check = check_dossier(root, as_of=as_of)
-    structural = [f for f in check.findings if f.severity is Severity.ERROR and f.code.startswith(("schema-", "json-", "doc-", "rules-"))]
+    structural = [
+        f
+        for f in check.findings
+        if f.severity is Severity.ERROR and f.code.startswith(("schema-", "json-", "doc-", "rules-"))
+    ]
     if structural or any(f.code == "rules-skipped" for f in check.findings):
         raise BuildRefused(
             check,
@@ -126,7 +141,9 @@ def build(
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
     except OSError as exc:
-        raise CouldNotRun(Text(f"Kan ikke oprette {out}: {exc.strerror}.", f"Cannot create {out}: {exc.strerror}.")) from None
+        raise CouldNotRun(
+            Text(f"Kan ikke oprette {out}: {exc.strerror}.", f"Cannot create {out}: {exc.strerror}.")
+        ) from None
     try:
         diagram_png, diagram_pdf = orgchart.draw(aftale, staging)
         rendered: list[tuple[str, str, Path]] = []
@@ -142,17 +159,23 @@ def build(
                 if organ is None:  # reported by the check; a draft still gets a document
                     organ = {"id": data["organ"], "navn": data["organ"]}
                 context["organ"] = organ
-            docx_bytes = render_docx(templates / TEMPLATES[doctype], context, images=images)
+            properties = {"title": data.get("titel") or aftale["titel"], **FIXED_PROPERTIES}
             target = staging / f"{output_name(rel, doctype)}.docx"
-            target.write_bytes(_finish_docx(docx_bytes, data.get("titel") or aftale["titel"]))
+            target.write_bytes(
+                render_docx(templates / TEMPLATES[doctype], context, images=images, properties=properties)
+            )
             rendered.append((rel, doctype, target))
         outputs = [diagram_png, diagram_pdf] + [t for _r, _d, t in rendered]
         if pdf:
             from checker.assemble.pdf import convert
 
             outputs += convert([t for _r, _d, t in rendered], staging)
-        manifest = _manifest(root, check, draft, templates, [t for _r, t, _p in rendered], staging, outputs, docs, aftale)
-        (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        manifest = _manifest(
+            root, check, draft, templates, [t for _r, t, _p in rendered], staging, outputs, docs, aftale
+        )
+        (staging / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         for path in staging.iterdir():
             with path.open("rb") as fh:
                 os.fsync(fh.fileno())
@@ -161,24 +184,6 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return BuildResult(out, check, draft, [out / p.name for p in outputs], manifest)
-
-
-def _finish_docx(data: bytes, title: str) -> bytes:
-    """Set the title (it becomes the PDF's title), Danish language, and fixed dates for reproducibility."""
-    import io
-
-    from docx import Document
-
-    doc = Document(io.BytesIO(data))
-    props = doc.core_properties
-    props.title = title
-    props.language = "da-DK"
-    props.created = props.modified = FIXED_TIMESTAMP.replace(tzinfo=None)
-    props.last_printed = FIXED_TIMESTAMP.replace(tzinfo=None)
-    props.revision = 1
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
 
 
 def _manifest(root, check, draft, templates, doctypes, staging, outputs, docs, aftale) -> dict:
@@ -201,7 +206,10 @@ def _manifest(root, check, draft, templates, doctypes, staging, outputs, docs, a
         },
         "sources": sources,
         "templates": [{"name": name, "sha256": _sha256(templates / name)} for name in used],
-        "outputs": [{"path": p.name, "sha256": _sha256(p), "bytes": p.stat().st_size} for p in sorted(outputs, key=lambda p: p.name)],
+        "outputs": [
+            {"path": p.name, "sha256": _sha256(p), "bytes": p.stat().st_size}
+            for p in sorted(outputs, key=lambda p: p.name)
+        ],
         "documents": [{"source": rel, "dokumenttype": t} for rel, t, _d in docs],
     }
 

@@ -1,11 +1,11 @@
 """Danish formatting for the documents (Babel, da_DK): the Jinja filters templates use.
 
-    {{ x | tkr }}        14600000      -> "14.600 t.kr."
-    {{ x | kr }}         14600000      -> "14.600.000 kr."
-    {{ x | tal }}        26.8 / 3220   -> "26,8" / "3.220"
-    {{ x | pct }}        26.8          -> "26,8 %"
-    {{ d | dato }}       "2017-04-01"  -> "1. april 2017"
-    {{ d | kort_dato }}  "2017-04-01"  -> "1.4.2017"
+{{ x | tkr }}        14600000      -> "14.600 t.kr."
+{{ x | kr }}         14600000      -> "14.600.000 kr."
+{{ x | tal }}        26.8 / 3220   -> "26,8" / "3.220"
+{{ x | pct }}        26.8          -> "26,8 %"
+{{ d | dato }}       "2017-04-01"  -> "1. april 2017"
+{{ d | kort_dato }}  "2017-04-01"  -> "1.4.2017"
 """
 
 from __future__ import annotations

@@ -14,19 +14,49 @@ def dot_source(aftale: dict) -> str:
     """The diagram as DOT (deterministic: the same agreement gives the same text)."""
     from graphviz import Digraph
 
-    g = Digraph("organisationsdiagram", graph_attr={"rankdir": "TB", "fontname": FONT, "nodesep": "0.5", "ranksep": "0.7", "label": aftale["helhedsplan"], "labelloc": "t", "fontsize": "16"})
-    g.attr("node", shape="box", style="rounded,filled", fontname=FONT, fontsize="12", fillcolor="#e8f0e9", color="#2f6f3e", margin="0.2,0.1")
+    g = Digraph(
+        "organisationsdiagram",
+        graph_attr={
+            "rankdir": "TB",
+            "fontname": FONT,
+            "nodesep": "0.5",
+            "ranksep": "0.7",
+            "label": aftale["helhedsplan"],
+            "labelloc": "t",
+            "fontsize": "16",
+        },
+    )
+    g.attr(
+        "node",
+        shape="box",
+        style="rounded,filled",
+        fontname=FONT,
+        fontsize="12",
+        fillcolor="#e8f0e9",
+        color="#2f6f3e",
+        margin="0.2,0.1",
+    )
     g.attr("edge", fontname=FONT, fontsize="10", color="#44515c")
     organer = aftale["organisering"]["organer"]
     board = next((o for o in organer if o["type"] == "bestyrelse"), None)
     for o in organer:
         freq = o["moedefrekvens"]
         label = o["navn"] + f"\n{freq['min_pr_aar']}-{freq['max_pr_aar']} møder årligt"
-        g.node(o["id"], label, fillcolor="#cfe3d3" if o is board else "#e8f0e9", fontsize="14" if o is board else "12")
+        g.node(
+            o["id"],
+            label,
+            fillcolor="#cfe3d3" if o is board else "#e8f0e9",
+            fontsize="14" if o is board else "12",
+        )
     if board is not None:
         for o in organer:
             if o is not board:
-                g.edge(board["id"], o["id"], dir="back", label=" indstiller til" if o["type"] != "beboerpanel" else " følgegruppe")
+                g.edge(
+                    board["id"],
+                    o["id"],
+                    dir="back",
+                    label=" indstiller til" if o["type"] != "beboerpanel" else " følgegruppe",
+                )
     sek = aftale["sekretariat"]
     g.node("sekretariat", sek["navn"], shape="box", style="filled", fillcolor="#fff4d6", color="#8a6d1d")
     g.node("placering", sek["placering"], shape="box", style="dashed", fillcolor="white")
@@ -34,11 +64,20 @@ def dot_source(aftale: dict) -> str:
         same.attr(rank="same")
         same.node("sekretariat")
         same.node("placering")
-    g.edge("sekretariat", "placering", label=" administrativt\n placeret under", style="dashed", arrowhead="none")
+    g.edge(
+        "sekretariat", "placering", label=" administrativt\n placeret under", style="dashed", arrowhead="none"
+    )
     for o in organer:
         if o is not board:
             # drawn from the body down to the secretariat so the secretariat ranks below; the arrow points up
-            g.edge(o["id"], "sekretariat", dir="back", style="dashed", color="#8a6d1d", label=" faciliteres af" if o is organer[-1] else "")
+            g.edge(
+                o["id"],
+                "sekretariat",
+                dir="back",
+                style="dashed",
+                color="#8a6d1d",
+                label=" faciliteres af" if o is organer[-1] else "",
+            )
     return g.source
 
 
@@ -61,9 +100,19 @@ def draw(aftale: dict, folder: Path, name: str = "organisationsdiagram") -> list
                 )
             ) from None
         except subprocess.TimeoutExpired:
-            raise CouldNotRun(Text("Graphviz svarede ikke inden for 60 sekunder.", "Graphviz did not answer within 60 seconds.")) from None
+            raise CouldNotRun(
+                Text(
+                    "Graphviz svarede ikke inden for 60 sekunder.",
+                    "Graphviz did not answer within 60 seconds.",
+                )
+            ) from None
         if proc.returncode != 0:
-            raise CouldNotRun(Text(f"Graphviz fejlede: {proc.stderr.decode(errors='replace')[:500]}", f"Graphviz failed: {proc.stderr.decode(errors='replace')[:500]}"))
+            raise CouldNotRun(
+                Text(
+                    f"Graphviz fejlede: {proc.stderr.decode(errors='replace')[:500]}",
+                    f"Graphviz failed: {proc.stderr.decode(errors='replace')[:500]}",
+                )
+            )
         target.write_bytes(proc.stdout)
         written.append(target)
     return written

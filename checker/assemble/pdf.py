@@ -58,7 +58,10 @@ def convert(docx_files: list[Path], outdir: Path) -> list[Path]:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, check=False)
         except subprocess.TimeoutExpired:
             raise CouldNotRun(
-                Text(f"LibreOffice blev ikke færdig inden for {TIMEOUT} sekunder.", f"LibreOffice did not finish within {TIMEOUT} seconds.")
+                Text(
+                    f"LibreOffice blev ikke færdig inden for {TIMEOUT} sekunder.",
+                    f"LibreOffice did not finish within {TIMEOUT} seconds.",
+                )
             ) from None
     pdfs = [outdir / (f.stem + ".pdf") for f in docx_files]
     missing = [p.name for p in pdfs if not p.is_file()]
