@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml scripts/bootstrap.sh scripts/debian-packages.txt
 	touch $@
 
 run: $(STAMP)
-	$(VENV)/bin/aftale check $(DOSSIER)
+	$(VENV)/bin/aftale build $(DOSSIER)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest -q
@@ -28,6 +28,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	sh benchmarks/validate.sh
 	sh benchmarks/check.sh
+	sh benchmarks/build.sh
 
 clean:
 	rm -rf $(VENV) generated/*/ .pytest_cache

@@ -282,3 +282,18 @@ def test_two_builds_give_the_same_text_and_the_same_source_hashes(pdf_builds):
         assert pdf_text(a.out / name.replace(".docx", ".pdf")) == pdf_text(
             b.out / name.replace(".docx", ".pdf")
         ), name
+
+
+def test_a_recorded_signature_shows_date_and_name_on_the_signature_page(viborg, tmp_path):
+    from checker.assemble.build import build
+
+    data = load(viborg / "samarbejdsaftale.json")
+    data["underskrifter"][3].update(
+        dato="2017-03-15", navn="Ulrik Wilbek", titel="Borgmester", metode="wet-ink"
+    )
+    dump(viborg / "samarbejdsaftale.json", data)
+    result = build(viborg, tmp_path / "ud", pdf=False)
+    text = squash(docx_text(result.out / "samarbejdsaftale.docx"))
+    assert "15.3.2017" in text and "Ulrik Wilbek" in text and "Borgmester" in text
+    others = build(VIBORG, tmp_path / "usigneret", pdf=False)
+    assert "15.3.2017" not in squash(docx_text(others.out / "samarbejdsaftale.docx"))
