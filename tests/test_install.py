@@ -55,7 +55,9 @@ def test_wheel_ships_schemas_and_templates_inside_the_package(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     for schema in sorted(p.name for p in (ROOT / "schemas").glob("*.schema.json")):
         assert f"checker/schemas/{schema}" in names
-    assert "checker/templates/README.md" in names
+    for template in ("samarbejdsaftale", "delaftale", "kommissorium", "milepaelsplan", "beredskabsplan"):
+        assert f"checker/templates/{template}.docx" in names
+    assert "checker/rulesets/lbf-2015-2018.json" in names
     assert any(n.endswith("entry_points.txt") for n in names)
 
 
