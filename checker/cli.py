@@ -285,6 +285,346 @@ def build(
         )
 
 
+@main.command("dev-cert")
+@click.option("--name", required=True, help="Underskriverens navn / the signer's name.")
+@click.option("--organisation", required=True, help="Partens navn / the party's name.")
+@click.option(
+    "--out", "out", type=click.Path(file_okay=False, path_type=str), default="dev-certs", show_default=True
+)
+@LANG
+def dev_cert(name: str, organisation: str, out: str, lang: str) -> None:
+    """Lav en TEST-nøgle og et TEST-certifikat (ikke til rigtig brug).
+
+    Make a test key and certificate from a development CA, clearly marked as not for real use, so
+    anyone can try the signing workflow. Trust the CA with `aftale verify --trust OUT/dev-ca.cert.pem`.
+    """
+    from pathlib import Path
+
+    from checker.sign.devcert import make_dev_cert
+
+    try:
+        made = make_dev_cert(Path(out), name, organisation)
+    except CouldNotRun as exc:
+        _fail(exc, lang)
+    click.echo(f"{'key' if lang == 'en' else 'nøgle'}:        {made.key}")
+    click.echo(f"{'certificate' if lang == 'en' else 'certifikat'}:  {made.cert}")
+    click.echo(f"{'test CA' if lang == 'en' else 'test-CA'}:     {made.ca_cert}")
+    click.echo(
+        click.style(
+            "TEST CERTIFICATE – NOT FOR REAL USE."
+            if lang == "en"
+            else "TESTCERTIFIKAT – IKKE TIL RIGTIG BRUG.",
+            fg="yellow",
+            bold=True,
+        )
+    )
+
+
+@main.command()
+@click.argument("target", type=click.Path(path_type=str))
+@click.option("--party", required=True, help="Parten: navn eller kortnavn (viborg-kommune) / the party.")
+@click.option(
+    "--key", type=click.Path(dir_okay=False, path_type=str), help="Privat nøgle (PEM) / private key."
+)
+@click.option(
+    "--cert", type=click.Path(dir_okay=False, path_type=str), help="Certifikat (PEM) / certificate."
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Skriv den underskrevne PDF hertil / write the signed PDF here.",
+)
+@click.option(
+    "--record",
+    is_flag=True,
+    help="Registrér en underskrift givet andetsteds / record a signature given elsewhere.",
+)
+@click.option("--name", help="Med --record: underskriverens navn.")
+@click.option("--date", "when", metavar="ÅÅÅÅ-MM-DD", help="Med --record: datoen.")
+@click.option(
+    "--method",
+    type=click.Choice(["wet-ink", "e-signature"]),
+    default="wet-ink",
+    show_default=True,
+    help="Med --record.",
+)
+@click.option("--title", help="Med --record: underskriverens titel.")
+@click.option(
+    "--document",
+    default="samarbejdsaftale.json",
+    show_default=True,
+    help="Med --record: dokumentet i dossieret.",
+)
+@click.option("--replace", is_flag=True, help="Med --record: erstat en registreret underskrift.")
+@LANG
+def sign(target, party, key, cert, out, record, name, when, method, title, document, replace, lang) -> None:
+    """Underskriv en PDF (PAdES) eller registrér en underskrift i dossieret.
+
+    \b
+    aftale sign PDF --party ID --key KEY --cert CERT
+        signs the party's signature field with a PAdES signature and a visible stamp,
+        by incremental update (earlier signatures stay valid).
+    aftale sign DOSSIER --record --party ID --name NAME --date DATE [--method wet-ink|e-signature]
+        records a signature given on paper or through a signing service; the Word and PDF
+        signature pages then show Dato and Navn.
+    """
+    from datetime import date
+    from pathlib import Path
+
+    if record:
+        from checker.record import record_signature
+
+        if not name or not when:
+            _fail(
+                CouldNotRun(Text("--record kræver --name og --date.", "--record needs --name and --date.")),
+                lang,
+            )
+        try:
+            day = date.fromisoformat(when)
+        except ValueError:
+            _fail(
+                CouldNotRun(
+                    Text(
+                        f"--date »{when}« er ikke en dato (ÅÅÅÅ-MM-DD).",
+                        f"--date '{when}' is not a date (YYYY-MM-DD).",
+                    )
+                ),
+                lang,
+            )
+        try:
+            path, party_name = record_signature(
+                target, party, name, day, method=method, title=title, document=document, replace=replace
+            )
+        except CouldNotRun as exc:
+            _fail(exc, lang)
+        click.echo(
+            f"Recorded {party_name}'s signature ({name}, {day.isoformat()}, {method}) in {path}. Run 'aftale build' to update the documents."
+            if lang == "en"
+            else f"Registrerede {party_name}s underskrift ({name}, {day.isoformat()}, {method}) i {path}. Kør »aftale build« for at opdatere dokumenterne."
+        )
+        return
+    if not key or not cert:
+        _fail(
+            CouldNotRun(
+                Text(
+                    "Underskrift kræver --key og --cert (eller --record).",
+                    "Signing needs --key and --cert (or --record).",
+                )
+            ),
+            lang,
+        )
+    from checker.sign import field_name
+    from checker.sign.signer import sign_pdf
+
+    pdf = Path(target)
+    try:
+        # a party's name and its short name give the same field: field_name slugs either
+        wanted = party if party.startswith("underskrift-") else field_name(party)
+        info = sign_pdf(pdf, wanted, Path(key), Path(cert), out=Path(out) if out else None)
+    except CouldNotRun as exc:
+        _fail(exc, lang)
+    click.echo(
+        f"Signed {info['field']} in {out or pdf} as {info['signer']}, {info['organisation']}."
+        if lang == "en"
+        else f"Underskrev {info['field']} i {out or pdf} som {info['signer']}, {info['organisation']}."
+    )
+
+
+@main.command()
+@click.argument("target", type=click.Path(exists=False, path_type=str))
+@click.option(
+    "--trust",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Betroet certifikat (PEM), kan gentages / trusted certificate.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="ÅÅÅÅ-MM-DD",
+    help="Kontroldato for pakkens kontrol / as-of date for the package's check.",
+)
+@LANG
+def verify(target: str, trust: tuple[str, ...], fmt: str, as_of: str | None, lang: str) -> None:
+    """Verificér underskrifterne i en PDF, eller en hel pakke fra »aftale package«.
+
+    For a PDF: every signature (signer, organisation, time, valid or not, changed after signing) and
+    the signature fields still empty. For a package (.zip): every file against the manifest, every
+    signature, and the check re-run on the packaged sources. Exit 0: all holds; 1: something does not;
+    2: could not run.
+    """
+    import json
+    from datetime import date
+    from pathlib import Path
+
+    from checker.report import signatures as out
+
+    path = Path(target)
+    if not path.is_file():
+        _fail(CouldNotRun(Text(f"{path} findes ikke.", f"{path} does not exist.")), lang)
+    trusted = [Path(t) for t in trust]
+    when = date.fromisoformat(as_of) if as_of else None
+    try:
+        if path.suffix.lower() == ".zip":
+            from checker.package import verify_package
+
+            v = verify_package(path, trusted, as_of=when)
+            click.echo(
+                json.dumps(out.package_dict(v), ensure_ascii=False, indent=2)
+                if fmt == "json"
+                else out.render_package(v, lang)
+            )
+            sys.exit(0 if v.ok else 1)
+        from checker.sign.fields import signature_fields
+        from checker.sign.verify import verify_pdf
+
+        required = [f for f in signature_fields(path) if f.startswith("underskrift-")]
+        report = verify_pdf(path, trusted, required)
+    except CouldNotRun as exc:
+        _fail(exc, lang)
+    click.echo(
+        json.dumps(out.pdf_dict(report), ensure_ascii=False, indent=2)
+        if fmt == "json"
+        else out.render_pdf(report, lang)
+    )
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=str))
+@click.argument("new", type=click.Path(path_type=str))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "docx", "pdf"]), default="text", show_default=True
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Fil til rapporten (kræves for docx og pdf).",
+)
+@LANG
+def diff(old: str, new: str, fmt: str, output: str | None, lang: str) -> None:
+    """Vis alle ændringer mellem to versioner af et dossier (OLD → NEW).
+
+    In the users' words, including the workbooks; changes that need LBF's approval (anything in the
+    strategic agreement) are marked. docx/pdf writes the ændringsoversigt for LBF. Exit 0: no
+    changes; 1: changes; 2: could not run.
+    """
+    import json
+    from pathlib import Path
+
+    from checker.diff import diff_dossiers
+    from checker.report.changes import as_json, render_text
+
+    try:
+        changes = diff_dossiers(Path(old), Path(new))
+        if fmt in ("docx", "pdf"):
+            if not output:
+                raise CouldNotRun(
+                    Text("--format docx/pdf kræver --output FIL.", "--format docx/pdf needs --output FILE.")
+                )
+            _write_changes_document(changes, Path(old), Path(new), Path(output), fmt)
+            click.echo(f"Wrote {output}" if lang == "en" else f"Skrev {output}")
+        elif fmt == "json":
+            _write_output(json.dumps(as_json(changes, old, new), ensure_ascii=False, indent=2), output, lang)
+        else:
+            _write_output(render_text(changes, lang), output, lang)
+    except CouldNotRun as exc:
+        _fail(exc, lang)
+    sys.exit(1 if changes else 0)
+
+
+def _write_changes_document(changes, old, new, output, fmt: str) -> None:
+    import json
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from checker.report.changes import write_aendringsoversigt
+
+    old_aftale = json.loads((old / "samarbejdsaftale.json").read_text(encoding="utf-8"))
+    new_aftale = json.loads((new / "samarbejdsaftale.json").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="aftale-diff-") as tmp:
+        docx = write_aendringsoversigt(changes, old_aftale, new_aftale, Path(tmp) / (output.stem + ".docx"))
+        made = docx
+        if fmt == "pdf":
+            from checker.assemble.pdf import convert
+
+            (made,) = convert([docx], Path(tmp))
+        output.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(made, output.with_name(f".{output.name}.tmp"))
+        output.with_name(f".{output.name}.tmp").replace(output)
+
+
+@main.command()
+@click.argument("dossier", type=click.Path(path_type=str))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Pakkens zip-fil / the package's zip file.",
+)
+@click.option(
+    "--build",
+    "build_dir",
+    type=click.Path(file_okay=False, path_type=str),
+    help="Bygningen (standard: generated/<dossier>).",
+)
+@click.option(
+    "--previous",
+    type=click.Path(file_okay=False, exists=True, path_type=str),
+    help="Forrige version af dossieret: lav ændringsoversigten.",
+)
+@click.option("--draft", is_flag=True, help="Pak trods fejl eller manglende underskrifter / package anyway.")
+@click.option(
+    "--trust", multiple=True, type=click.Path(dir_okay=False, path_type=str), help="Betroet certifikat (PEM)."
+)
+@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD")
+@LANG
+def package(dossier, out, build_dir, previous, draft, trust, as_of, lang) -> None:
+    """Lav indsendelsespakken til Landsbyggefonden.
+
+    Signed PDFs, Word files, annexes and sources, the check report, an ændringsoversigt with
+    --previous, and manifest.json with the sha256 of every file. Refuses when the check fails or a
+    required signature is missing (unless --draft). The same inputs give a byte-identical zip.
+    """
+    from datetime import date
+    from pathlib import Path
+
+    from checker.package import PackageRefused, create_package
+
+    try:
+        manifest = create_package(
+            dossier,
+            Path(out),
+            build_dir=Path(build_dir) if build_dir else None,
+            previous=Path(previous) if previous else None,
+            draft=draft,
+            trust=[Path(t) for t in trust],
+            as_of=date.fromisoformat(as_of) if as_of else None,
+        )
+    except PackageRefused as exc:
+        if exc.result is not None:
+            from checker.report.text import render
+
+            click.echo(render(exc.result, lang))
+        for detail in exc.details:
+            click.echo("  " + detail.get(lang))
+        click.echo(click.style("aftale: ", fg="red", bold=True) + exc.reason.get(lang), err=True)
+        sys.exit(1)
+    except (CouldNotRun, ValueError) as exc:
+        if isinstance(exc, ValueError):
+            exc = CouldNotRun(
+                Text(f"--as-of »{as_of}« er ikke en dato.", f"--as-of '{as_of}' is not a date.")
+            )
+        _fail(exc, lang)
+    n = len(manifest["files"]) + 1
+    click.echo(f"Wrote {out} with {n} files." if lang == "en" else f"Skrev {out} med {n} filer.")
+
+
 @main.command()
 @LANG
 @click.option("--markdown", is_flag=True, help="Som docs/rules.md / as docs/rules.md.")

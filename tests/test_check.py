@@ -252,7 +252,7 @@ def test_path_leading_out_of_the_dossier_is_a_schema_error(run, viborg):
 
 def test_starting_check_imports_no_heavy_library():
     """pdfplumber and openpyxl load only when a workbook or PDF is read: start-up stays fast."""
-    code = "import sys, checker.cli, checker.check; print(' '.join(m for m in ('pdfplumber', 'openpyxl') if m in sys.modules))"
+    code = "import sys, checker.cli, checker.check; print(' '.join(m for m in ('pdfplumber', 'openpyxl', 'pyhanko', 'docxtpl') if m in sys.modules))"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()

@@ -718,7 +718,14 @@ def test_every_party_needs_a_signature_block(viborg, base):
 
 
 def test_a_revision_names_what_it_amends_and_its_lbf_status(viborg, base):
-    edit(viborg, A, lambda d: (d["version"].update(nummer="2"), d["historik"].append({"nummer": "2", "resume": "Revision."})))
+    edit(
+        viborg,
+        A,
+        lambda d: (
+            d["version"].update(nummer="2"),
+            d["historik"].append({"nummer": "2", "resume": "Revision."}),
+        ),
+    )
     found = new_findings(viborg, base)
     assert [(f.code, f.message.en) for f in found] == [
         ("revision-incomplete", "Version 2 is a revision, but 'aendrer' is missing."),
@@ -732,7 +739,19 @@ def test_the_history_must_end_with_the_current_version(viborg, base):
     edit(viborg, A, lambda d: d["version"].update(nummer="2", aendrer="1", lbf_status="indsendt"))
     found = new_findings(viborg, base)
     assert [(f.code, f.pointer) for f in found] == [("revision-history", "/historik/0/nummer")]
-    edit(viborg, A, lambda d: d["historik"].append({"nummer": "2", "dato": "2019-06-01", "resume": "Nyt mål for fraflytning.", "aendrer": "1", "lbf_status": "indsendt"}))
+    edit(
+        viborg,
+        A,
+        lambda d: d["historik"].append(
+            {
+                "nummer": "2",
+                "dato": "2019-06-01",
+                "resume": "Nyt mål for fraflytning.",
+                "aendrer": "1",
+                "lbf_status": "indsendt",
+            }
+        ),
+    )
     assert new_findings(viborg, base) == []
 
 

@@ -169,7 +169,11 @@ def build(
         if pdf:
             from checker.assemble.pdf import convert
 
-            outputs += convert([t for _r, _d, t in rendered], staging)
+            pdfs = convert([t for _r, _d, t in rendered], staging)
+            outputs += pdfs
+            for (_rel, doctype, _t), pdf_path, (_r, _dt, data) in zip(rendered, pdfs, docs, strict=True):
+                if doctype in ("strategisk-samarbejdsaftale", "delaftale"):
+                    _add_signature_fields(pdf_path, data)
         manifest = _manifest(
             root, check, draft, templates, [t for _r, t, _p in rendered], staging, outputs, docs, aftale
         )
@@ -184,6 +188,30 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return BuildResult(out, check, draft, [out / p.name for p in outputs], manifest)
+
+
+def _add_signature_fields(pdf_path: Path, data: dict) -> None:
+    """One empty signature field per party that has not signed elsewhere, on its block of the signature
+    page, created before anyone signs so that a later signature never invalidates an earlier one."""
+    from checker.sign import field_name
+    from checker.sign.fields import add_signature_fields, locate_blocks
+
+    blocks = [b for b in data.get("underskrifter", []) if "navn" not in b]
+    if not blocks:
+        return
+    labels = {b.get("betegnelse", b["part"]): b["part"] for b in blocks}
+    found = locate_blocks(pdf_path, list(labels))
+    missing = [label for label in labels if label not in found]
+    if missing:
+        raise CouldNotRun(
+            Text(
+                f"Underskriftsblokkene for {', '.join(missing)} findes ikke i {pdf_path.name}; skabelonen skal vise partens navn på underskriftssiden.",
+                f"The signature blocks of {', '.join(missing)} are not in {pdf_path.name}; the template must print the party's name on the signature page.",
+            )
+        )
+    add_signature_fields(
+        pdf_path, [(field_name(labels[label]), page, box) for label, (page, box) in found.items()]
+    )
 
 
 def _manifest(root, check, draft, templates, doctypes, staging, outputs, docs, aftale) -> dict:

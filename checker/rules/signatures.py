@@ -74,12 +74,25 @@ def revision(ctx) -> Iterator[Hit]:
     "signatures",
     Severity.ERROR,
     title=("Historikken slutter med den gældende version", "The history ends with the current version"),
-    message=("Versionshistorikkens sidste version er {sidste}, men aftalens version er {nummer}.", "The history's last version is {sidste}, but the agreement's version is {nummer}."),
-    hint=("Tilføj den gældende version sidst i »historik« med dato, resumé og status hos Landsbyggefonden.", "Add the current version last in 'historik' with date, summary and LBF status."),
-    source=("Samarbejdsaftalens afsnit 11, Revision af samarbejdsaftalen", "The agreement's section 11, revision"),
+    message=(
+        "Versionshistorikkens sidste version er {sidste}, men aftalens version er {nummer}.",
+        "The history's last version is {sidste}, but the agreement's version is {nummer}.",
+    ),
+    hint=(
+        "Tilføj den gældende version sidst i »historik« med dato, resumé og status hos Landsbyggefonden.",
+        "Add the current version last in 'historik' with date, summary and LBF status.",
+    ),
+    source=(
+        "Samarbejdsaftalens afsnit 11, Revision af samarbejdsaftalen",
+        "The agreement's section 11, revision",
+    ),
 )
 def history(ctx) -> Iterator[Hit]:
     historik = ctx.agreement.get("historik")
     nummer = ctx.agreement["version"]["nummer"]
     if historik and historik[-1]["nummer"] != nummer:
-        yield Hit(AGREEMENT, {"sidste": historik[-1]["nummer"], "nummer": nummer}, f"/historik/{len(historik) - 1}/nummer")
+        yield Hit(
+            AGREEMENT,
+            {"sidste": historik[-1]["nummer"], "nummer": nummer},
+            f"/historik/{len(historik) - 1}/nummer",
+        )

@@ -1,0 +1,465 @@
+"""The signing workflow as the README walks it: dev-cert, four signatures, verify, a recorded
+signature, a revision with diff, package (byte-identical), verify PACKAGE, and the tamper tests."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import VIBORG, dump, load
+
+PARTIES = {
+    "boligselskabet-viborg": ("Birthe Ærø", "Boligselskabet Viborg"),
+    "boligselskabet-sct-joergen-viborg": ("Jørgen Ågård", "Boligselskabet Sct. Jørgen Viborg"),
+    "bjerringbro-andelsboligforening": ("Søren Øster", "Bjerringbro Andelsboligforening"),
+    "viborg-kommune": ("Ulla Åkjær", "Viborg Kommune"),
+}
+
+
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory):
+    """A copy of Viborg, built, with every party's signature in the agreement and each delaftale."""
+    from click.testing import CliRunner
+
+    from checker.cli import main
+
+    base = tmp_path_factory.mktemp("pakke")
+    dossier = base / "viborg"
+    shutil.copytree(VIBORG, dossier)
+    build = base / "byg"
+    certs = base / "certs"
+    runner = CliRunner()
+
+    def run(*args):
+        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    assert run("build", dossier, "--out", build)[0] == 0
+    for name, org in PARTIES.values():
+        code, out, _ = run("dev-cert", "--name", name, "--organisation", org, "--out", certs)
+        assert code == 0 and "IKKE TIL RIGTIG BRUG" in out
+    keys = {
+        slug: (next(certs.glob(f"*{slug_of(name)}.key.pem")), next(certs.glob(f"*{slug_of(name)}.cert.pem")))
+        for slug, (name, _o) in PARTIES.items()
+    }
+    for pdf in [build / "samarbejdsaftale.pdf", *sorted(build.glob("delaftale-*.pdf"))]:
+        for slug in PARTIES:
+            key, cert = keys[slug]
+            code, out, err = run("sign", pdf, "--party", slug, "--key", key, "--cert", cert)
+            assert code == 0, err
+    return {
+        "dossier": dossier,
+        "build": build,
+        "certs": certs,
+        "ca": certs / "dev-ca.cert.pem",
+        "run": run,
+        "base": base,
+    }
+
+
+def slug_of(name: str) -> str:
+    from checker.sign import party_slug
+
+    return party_slug(name)
+
+
+def test_four_parties_sign_one_after_another_and_all_four_stay_valid(signed):
+    code, out, _ = signed["run"](
+        "verify", signed["build"] / "samarbejdsaftale.pdf", "--trust", signed["ca"], "--format", "json"
+    )
+    report = json.loads(out)
+    assert code == 0 and report["ok"] is True and report["missing"] == []
+    assert sorted(s["field"] for s in report["signatures"]) == sorted(
+        f"underskrift-{slug}" for slug in PARTIES
+    )
+    assert all(
+        s["intact"] and s["valid"] and s["trusted"] and not s["modified_after"] for s in report["signatures"]
+    )
+    assert {s["signer"] for s in report["signatures"]} == {name for name, _o in PARTIES.values()}
+    assert {s["organisation"] for s in report["signatures"]} == {org for _n, org in PARTIES.values()}
+
+
+def test_verify_text_lists_signers_in_danish(signed):
+    code, out, _ = signed["run"]("verify", signed["build"] / "samarbejdsaftale.pdf", "--trust", signed["ca"])
+    assert code == 0
+    assert "Ulla Åkjær, Viborg Kommune" in out and "gyldig, betroet" in out
+    assert out.strip().endswith("4 underskrift(er), alle holder.")
+
+
+def test_verify_reports_a_missing_signature_and_exits_1(signed, tmp_path):
+    from checker.assemble.build import build
+
+    out = build(signed["dossier"], tmp_path / "ny").out
+    key = next(signed["certs"].glob("*ulla-aakjaer.key.pem"))
+    cert = next(signed["certs"].glob("*ulla-aakjaer.cert.pem"))
+    assert (
+        signed["run"](
+            "sign", out / "samarbejdsaftale.pdf", "--party", "Viborg Kommune", "--key", key, "--cert", cert
+        )[0]
+        == 0
+    )
+    code, text, _ = signed["run"](
+        "verify", out / "samarbejdsaftale.pdf", "--trust", signed["ca"], "--lang", "en"
+    )
+    assert code == 1
+    assert "underskrift-bjerringbro-andelsboligforening: not signed" in text
+    assert text.strip().endswith("The signatures do not hold.")
+
+
+def test_signing_an_unknown_party_names_the_fields(signed, tmp_path):
+    pdf = tmp_path / "a.pdf"
+    shutil.copy(signed["build"] / "samarbejdsaftale.pdf", pdf)
+    key = next(signed["certs"].glob("*ulla-aakjaer.key.pem"))
+    cert = next(signed["certs"].glob("*ulla-aakjaer.cert.pem"))
+    code, _, err = signed["run"]("sign", pdf, "--party", "Aarhus Kommune", "--key", key, "--cert", cert)
+    assert code == 2 and "underskrift-aarhus-kommune" in err and "Traceback" not in err
+
+
+def test_record_a_wet_ink_signature_shows_on_the_signature_page_and_needs_no_field(run, viborg, tmp_path):
+    code, out, _ = run(
+        "sign",
+        viborg,
+        "--record",
+        "--party",
+        "bjerringbro-andelsboligforening",
+        "--name",
+        "Søren Øster",
+        "--date",
+        "2017-03-20",
+        "--title",
+        "Formand",
+    )
+    assert code == 0 and "Registrerede Bjerringbro Andelsboligforenings underskrift" in out
+    block = load(viborg / "samarbejdsaftale.json")["underskrifter"][2]
+    assert block == {
+        "part": "Bjerringbro Andelsboligforening",
+        "dato": "2017-03-20",
+        "navn": "Søren Øster",
+        "metode": "wet-ink",
+        "titel": "Formand",
+    }
+    assert run("validate", viborg)[0] == 0
+    code, _, err = run(
+        "sign",
+        viborg,
+        "--record",
+        "--party",
+        "Bjerringbro Andelsboligforening",
+        "--name",
+        "X",
+        "--date",
+        "2017-03-21",
+    )
+    assert code == 2 and "allerede en registreret underskrift" in err
+    from checker.assemble.build import build
+    from checker.sign.fields import signature_fields
+    from tests.test_build import docx_text, squash
+
+    result = build(viborg, tmp_path / "ud")
+    assert "Søren Øster" in squash(docx_text(result.out / "samarbejdsaftale.docx")) and "20.3.2017" in squash(
+        docx_text(result.out / "samarbejdsaftale.docx")
+    )
+    assert "underskrift-bjerringbro-andelsboligforening" not in signature_fields(
+        result.out / "samarbejdsaftale.pdf"
+    )
+    assert len(signature_fields(result.out / "samarbejdsaftale.pdf")) == 3
+
+
+def test_record_an_unknown_party_suggests_the_right_one(run, viborg):
+    code, _, err = run(
+        "sign",
+        viborg,
+        "--record",
+        "--party",
+        "Boligselskabet Sct. Jørgen",
+        "--name",
+        "X",
+        "--date",
+        "2017-03-20",
+    )
+    assert code == 2 and "Mente du »Boligselskabet Sct. Jørgen Viborg«?" in err
+
+
+# --- the package -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def package(signed):
+    out = signed["base"] / "pakke.zip"
+    code, text, err = signed["run"](
+        "package", signed["dossier"], "--out", out, "--build", signed["build"], "--trust", signed["ca"]
+    )
+    assert code == 0, text + err
+    return out
+
+
+def test_package_holds_documents_sources_report_and_manifest(package):
+    names = zipfile.ZipFile(package).namelist()
+    assert names[0] == "manifest.json"
+    for expected in (
+        "dokumenter/samarbejdsaftale.pdf",
+        "dokumenter/samarbejdsaftale.docx",
+        "dokumenter/organisationsdiagram.png",
+        "kilder/samarbejdsaftale.json",
+        "kilder/budget.xlsx",
+        "kilder/delaftaler/5.1-tryghed-og-trivsel.json",
+        "kontrolrapport.json",
+    ):
+        assert expected in names
+    manifest = json.loads(zipfile.ZipFile(package).read("manifest.json"))
+    assert (
+        manifest["regelsaet"] == "lbf-2015-2018"
+        and manifest["historik"][0]["nummer"] == "1"
+        and manifest["udkast"] is False
+    )
+    assert {f["path"] for f in manifest["files"]} == set(names) - {"manifest.json"}
+    agreement = next(s for s in manifest["underskrifter"] if s["fil"] == "dokumenter/samarbejdsaftale.pdf")
+    assert len(agreement["underskrifter"]) == 4 and all(s["gyldig"] for s in agreement["underskrifter"])
+
+
+def test_the_same_inputs_give_a_byte_identical_package(signed, package):
+    again = signed["base"] / "igen.zip"
+    assert (
+        signed["run"](
+            "package", signed["dossier"], "--out", again, "--build", signed["build"], "--trust", signed["ca"]
+        )[0]
+        == 0
+    )
+    assert again.read_bytes() == package.read_bytes()
+
+
+def test_verify_package_passes_for_the_untouched_package(signed, package):
+    code, out, _ = signed["run"]("verify", package, "--trust", signed["ca"])
+    assert code == 0, out
+    assert "Pakken er intakt" in out
+
+
+def test_package_refuses_missing_signatures_unless_draft(signed, tmp_path):
+    from checker.assemble.build import build
+
+    unsigned = build(signed["dossier"], tmp_path / "usigneret").out
+    code, out, err = signed["run"](
+        "package", signed["dossier"], "--out", tmp_path / "p.zip", "--build", unsigned
+    )
+    assert code == 1 and "Krævede underskrifter mangler" in err
+    assert (
+        "samarbejdsaftale.pdf: mangler underskrift i underskrift-boligselskabet-viborg, " in out
+        and "underskrift-viborg-kommune" in out
+    )
+    assert not (tmp_path / "p.zip").exists()
+    assert (
+        signed["run"](
+            "package", signed["dossier"], "--out", tmp_path / "p.zip", "--build", unsigned, "--draft"
+        )[0]
+        == 0
+    )
+    assert json.loads(zipfile.ZipFile(tmp_path / "p.zip").read("manifest.json"))["udkast"] is True
+
+
+def test_package_refuses_documents_built_from_other_sources(signed, tmp_path):
+    dossier = tmp_path / "d"
+    shutil.copytree(signed["dossier"], dossier)
+    data = load(dossier / "milepaelsplan.json")
+    data["titel"] = data["titel"] + " (rettet)"
+    dump(dossier / "milepaelsplan.json", data)
+    code, _, err = signed["run"]("package", dossier, "--out", tmp_path / "p.zip", "--build", signed["build"])
+    assert code == 1 and "milepaelsplan.json" in err and "kør »aftale build« igen" in err
+
+
+# --- tamper tests ------------------------------------------------------------------------------------------
+
+
+def _rezip(src: Path, dst: Path, change) -> None:
+    with zipfile.ZipFile(src) as z:
+        entries = {n: z.read(n) for n in z.namelist()}
+    change(entries)
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+
+
+def _verify(signed, path: Path) -> tuple[int, dict]:
+    code, out, _ = signed["run"]("verify", path, "--trust", signed["ca"], "--format", "json")
+    return code, json.loads(out)
+
+
+def test_one_byte_changed_in_a_signed_pdf_fails_and_names_it(signed, package, tmp_path):
+    def change(entries):
+        data = bytearray(entries["dokumenter/samarbejdsaftale.pdf"])
+        data[len(data) // 3] ^= 0x01
+        entries["dokumenter/samarbejdsaftale.pdf"] = bytes(data)
+
+    _rezip(package, tmp_path / "t.zip", change)
+    code, report = _verify(signed, tmp_path / "t.zip")
+    assert code == 1
+    assert (
+        "package-hash-mismatch",
+        "dokumenter/samarbejdsaftale.pdf er ændret: sha256 passer ikke med manifestet.",
+    ) in {(p["code"], p["message"]["da"]) for p in report["problems"]}
+    agreement = next(s for s in report["signatures"] if s["file"] == "dokumenter/samarbejdsaftale.pdf")
+    assert agreement["ok"] is False
+
+
+def test_a_removed_signature_fails_even_with_a_consistent_manifest(signed, package, tmp_path):
+    """The last signature cut off the PDF (its previous revision), and the manifest's hash updated to
+    match: only the signature check can tell, and it does."""
+    import hashlib
+
+    def change(entries):
+        pdf = entries["dokumenter/samarbejdsaftale.pdf"]
+        previous_end = pdf.rstrip().rfind(b"%%EOF", 0, len(pdf.rstrip()) - 5) + len(b"%%EOF")
+        cut = pdf[:previous_end] + b"\n"
+        entries["dokumenter/samarbejdsaftale.pdf"] = cut
+        manifest = json.loads(entries["manifest.json"])
+        for f in manifest["files"]:
+            if f["path"] == "dokumenter/samarbejdsaftale.pdf":
+                f["sha256"], f["bytes"] = hashlib.sha256(cut).hexdigest(), len(cut)
+        entries["manifest.json"] = json.dumps(manifest).encode()
+
+    _rezip(package, tmp_path / "t.zip", change)
+    code, report = _verify(signed, tmp_path / "t.zip")
+    assert code == 1
+    assert [p["code"] for p in report["problems"]] == ["package-signature"]
+    agreement = next(s for s in report["signatures"] if s["file"] == "dokumenter/samarbejdsaftale.pdf")
+    assert len(agreement["missing"]) == 1 and len(agreement["signatures"]) == 3
+
+
+def test_a_swapped_file_fails_and_names_it(signed, package, tmp_path):
+    def change(entries):
+        entries["kilder/budget.xlsx"] = entries["kilder/aktivitetsskema.xlsx"]
+
+    _rezip(package, tmp_path / "t.zip", change)
+    code, report = _verify(signed, tmp_path / "t.zip")
+    assert code == 1
+    codes = {(p["code"], p["message"]["en"]) for p in report["problems"]}
+    assert (
+        "package-hash-mismatch",
+        "kilder/budget.xlsx has changed: its sha256 does not match the manifest.",
+    ) in codes
+
+
+def test_an_added_file_fails_and_names_it(signed, package, tmp_path):
+    _rezip(package, tmp_path / "t.zip", lambda e: e.__setitem__("dokumenter/bilag-x.pdf", b"%PDF-1.4 fake"))
+    code, report = _verify(signed, tmp_path / "t.zip")
+    assert code == 1
+    assert [(p["code"], p["message"]["da"]) for p in report["problems"]] == [
+        ("package-extra-file", "dokumenter/bilag-x.pdf står ikke i manifestet (tilføjet efter pakningen?).")
+    ]
+
+
+def test_an_edited_manifest_fails_and_names_the_file(signed, package, tmp_path):
+    def change(entries):
+        manifest = json.loads(entries["manifest.json"])
+        target = next(f for f in manifest["files"] if f["path"] == "kilder/samarbejdsaftale.json")
+        target["sha256"] = "0" * 64
+        entries["manifest.json"] = json.dumps(manifest).encode()
+
+    _rezip(package, tmp_path / "t.zip", change)
+    code, report = _verify(signed, tmp_path / "t.zip")
+    assert code == 1
+    assert [(p["code"], p["message"]["en"]) for p in report["problems"]] == [
+        (
+            "package-hash-mismatch",
+            "kilder/samarbejdsaftale.json has changed: its sha256 does not match the manifest.",
+        )
+    ]
+
+
+def test_a_changed_source_fails_the_re_run_check(signed, package, tmp_path):
+    """Sources edited and the manifest rehashed to match: the check re-run on the packaged sources catches it."""
+    import hashlib
+
+    def change(entries):
+        aftale = json.loads(entries["kilder/samarbejdsaftale.json"])
+        aftale["ressourcer"]["finansiering"]["samlet"] = 1
+        data = json.dumps(aftale, ensure_ascii=False).encode()
+        entries["kilder/samarbejdsaftale.json"] = data
+        manifest = json.loads(entries["manifest.json"])
+        next(f for f in manifest["files"] if f["path"] == "kilder/samarbejdsaftale.json")["sha256"] = (
+            hashlib.sha256(data).hexdigest()
+        )
+        entries["manifest.json"] = json.dumps(manifest).encode()
+
+    _rezip(package, tmp_path / "t.zip", change)
+    code, report = _verify(signed, tmp_path / "t.zip")
+    assert code == 1
+    assert [p["code"] for p in report["problems"]] == ["package-check-failed"]
+    assert "finance-total" in report["problems"][0]["message"]["en"]
+
+
+def test_a_hostile_package_is_refused_cleanly(signed, tmp_path):
+    evil = tmp_path / "ond.zip"
+    with zipfile.ZipFile(evil, "w") as z:
+        z.writestr("../../etc/cron.d/x", b"boom")
+        z.writestr("manifest.json", b'{"files": []}')
+    code, report = _verify(signed, evil)
+    assert code == 1
+    assert "package-unsafe-name" in [p["code"] for p in report["problems"]]
+    assert not (tmp_path.parent.parent / "etc").exists()
+    not_zip = tmp_path / "x.zip"
+    not_zip.write_text("hej", encoding="utf-8")
+    code, _, err = signed["run"]("verify", not_zip)
+    assert code == 2 and "ikke en zip-fil" in err
+
+
+# --- a revision --------------------------------------------------------------------------------------------
+
+
+def test_a_revision_diff_and_package_with_the_aendringsoversigt(signed, run, tmp_path):
+    new = tmp_path / "viborg-v2"
+    shutil.copytree(signed["dossier"], new)
+    data = load(new / "samarbejdsaftale.json")
+    data["indsatsomraader"]["omraader"][0]["succeskriterier"][0]["baseline"]["per_omraade"][
+        "Ellekonebakken"
+    ] = 30
+    data["version"] = {
+        "nummer": "2",
+        "dato": "2019-06-01",
+        "beskrivelse": "Rettet baseline.",
+        "aendrer": "1",
+        "lbf_status": "indsendt",
+    }
+    data["historik"].append(
+        {
+            "nummer": "2",
+            "dato": "2019-06-01",
+            "resume": "Rettet baseline for Ellekonebakken.",
+            "aendrer": "1",
+            "lbf_status": "indsendt",
+        }
+    )
+    dump(new / "samarbejdsaftale.json", data)
+    code, out, _ = run("diff", signed["dossier"], new)
+    assert code == 1
+    assert "5.1 Tryghed og trivsel › Klagesager › Ellekonebakken, baseline 2015: 32 → 30" in out
+    assert "kræver LBF's godkendelse" in out
+    build = tmp_path / "byg2"
+    assert run("build", new, "--out", build)[0] == 0
+    code, text, err = run(
+        "package",
+        new,
+        "--out",
+        tmp_path / "rev.zip",
+        "--build",
+        build,
+        "--previous",
+        signed["dossier"],
+        "--draft",
+    )
+    assert code == 0, text + err
+    names = zipfile.ZipFile(tmp_path / "rev.zip").namelist()
+    assert "aendringsoversigt.pdf" in names and "aendringsoversigt.docx" in names
+    manifest = json.loads(zipfile.ZipFile(tmp_path / "rev.zip").read("manifest.json"))
+    assert [h["nummer"] for h in manifest["historik"]] == ["1", "2"] and manifest["version"][
+        "lbf_status"
+    ] == "indsendt"
+    again = tmp_path / "rev2.zip"
+    assert (
+        run("package", new, "--out", again, "--build", build, "--previous", signed["dossier"], "--draft")[0]
+        == 0
+    )
+    assert again.read_bytes() == (tmp_path / "rev.zip").read_bytes()

@@ -1,0 +1,759 @@
+"""Signing: development certificates, signature fields on the agreement's signature page, PAdES
+signatures one party after another, and verification of what is signed, missing, broken or changed.
+
+Real pyHanko, real files: the agreement is built once with LibreOffice (as `aftale build` does), small
+PDFs are made with fpdf2."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import stat
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+import pytest
+
+from checker.findings import CouldNotRun
+from checker.sign import field_name, party_slug
+from checker.sign.devcert import CA_NAME, TEST_MARK, make_dev_cert
+from checker.sign.fields import add_signature_fields, locate_blocks, signature_fields
+from checker.sign.signer import sign_pdf
+from checker.sign.verify import verify_pdf
+from tests.conftest import VIBORG
+
+# the parties as printed on the agreement's signature page, and who signs for each
+PARTIES = {
+    "Boligselskabet Viborg": "Søren Ærø Åberg",
+    "Boligselskabet Sct. Jørgen, Viborg": "Mette Kjærgaard",
+    "Bjerringbro Andelsboligforening": "Anders Holm",
+    "Viborg Kommune": "Ulla Nørgaard Bæk",
+}
+FIELDS = [field_name(p) for p in PARTIES]
+TIMES: dict[str, list[float]] = {"sign": [], "verify": []}
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def agreement(tmp_path_factory) -> Path:
+    """The Viborg agreement as LibreOffice makes it (PDF/A-2b), before any signature field is added:
+    the Word file from build(), converted the way build() converts it."""
+    from checker.assemble.build import build
+    from checker.assemble.pdf import convert
+
+    folder = tmp_path_factory.mktemp("sigbuild")
+    result = build(VIBORG, folder / "viborg", pdf=False)
+    (pdf,) = convert([result.out / "samarbejdsaftale.docx"], folder)
+    return pdf
+
+
+@pytest.fixture(scope="module")
+def certs(tmp_path_factory) -> dict:
+    """One test CA, one signer per party."""
+    folder = tmp_path_factory.mktemp("certs")
+    return {party: make_dev_cert(folder, person, party) for party, person in PARTIES.items()}
+
+
+@pytest.fixture(scope="module")
+def prepared(agreement, tmp_path_factory) -> Path:
+    """The agreement with four empty signature fields."""
+    pdf = tmp_path_factory.mktemp("prepared") / "samarbejdsaftale.pdf"
+    shutil.copy(agreement, pdf)
+    blocks = locate_blocks(pdf, list(PARTIES))
+    add_signature_fields(pdf, [(field_name(p), page, box) for p, (page, box) in blocks.items()])
+    return pdf
+
+
+@pytest.fixture(scope="module")
+def signed(prepared, certs, tmp_path_factory) -> Path:
+    """The agreement signed by all four parties, one after another."""
+    pdf = tmp_path_factory.mktemp("signed") / "samarbejdsaftale.pdf"
+    shutil.copy(prepared, pdf)
+    for party in PARTIES:
+        start = time.perf_counter()
+        sign_pdf(pdf, field_name(party), certs[party].key, certs[party].cert)
+        TIMES["sign"].append(time.perf_counter() - start)
+    return pdf
+
+
+def copy(src: Path, tmp_path: Path, name: str = "doc.pdf") -> Path:
+    target = tmp_path / name
+    shutil.copy(src, target)
+    return target
+
+
+def simple_pdf(path: Path, lines: list[str] | None = None) -> Path:
+    from fpdf import FPDF
+
+    doc = FPDF()
+    doc.add_page()
+    doc.set_font("Helvetica", size=12)
+    for line in lines or ["Et lille testdokument."]:
+        doc.cell(0, 10, line, new_x="LMARGIN", new_y="NEXT")
+    doc.output(str(path))
+    return path
+
+
+def stamp_text(pdf: Path, page: int) -> str:
+    """The page's text with the widgets' appearance streams merged in (as a viewer shows them)."""
+    with pikepdf.open(pdf) as doc:
+        doc.flatten_annotations("all")
+        buffer = io.BytesIO()
+        doc.save(buffer)
+    with pdfplumber.open(buffer) as doc:
+        return doc.pages[page].extract_text()
+
+
+def revision_end(pdf: Path, field: str) -> int:
+    """Where the revision holding a field's signature ends (the end of its signed byte range)."""
+    with pikepdf.open(pdf) as doc:
+        for f in doc.Root.AcroForm.Fields:
+            if str(f.get("/T")) == field:
+                br = [int(x) for x in f.V.ByteRange]
+                return br[2] + br[3]
+    raise AssertionError(field)
+
+
+# --------------------------------------------------------------------------- names
+
+
+def test_party_slug_and_field_name():
+    assert party_slug("Boligselskabet Sct. Jørgen Viborg") == "boligselskabet-sct-joergen-viborg"
+    assert party_slug("Boligselskabet Sct. Jørgen, Viborg") == "boligselskabet-sct-joergen-viborg"
+    assert party_slug("  Ærø Å/S – Café ") == "aeroe-aa-s-cafe"
+    assert field_name("Viborg Kommune") == "underskrift-viborg-kommune"
+
+
+def test_package_does_not_import_pyhanko():
+    import subprocess
+    import sys
+
+    code = "import sys, checker.sign; print('pyhanko' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+# --------------------------------------------------------------------------- dev certificates
+
+
+def test_dev_cert(tmp_path):
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding, load_pem_private_key
+    from cryptography.x509.oid import NameOID
+
+    dev = make_dev_cert(tmp_path, "Søren Ærø Åberg", "Boligselskabet Sct. Jørgen, Viborg")
+    assert dev.key == tmp_path / "soeren-aeroe-aaberg.key.pem"
+    assert dev.cert == tmp_path / "soeren-aeroe-aaberg.cert.pem"
+    assert dev.ca_cert == tmp_path / "dev-ca.cert.pem"
+    assert (tmp_path / "dev-ca.key.pem").is_file()
+    assert stat.S_IMODE(dev.key.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "dev-ca.key.pem").stat().st_mode) == 0o600
+
+    cert = x509.load_pem_x509_certificate(dev.cert.read_bytes())
+    ca = x509.load_pem_x509_certificate(dev.ca_cert.read_bytes())
+
+    def attr(name, oid):
+        return name.get_attributes_for_oid(oid)[0].value
+
+    assert attr(cert.subject, NameOID.COMMON_NAME) == "Søren Ærø Åberg"
+    assert attr(cert.subject, NameOID.ORGANIZATION_NAME) == "Boligselskabet Sct. Jørgen, Viborg"
+    assert attr(cert.subject, NameOID.ORGANIZATIONAL_UNIT_NAME) == TEST_MARK
+    assert "IKKE TIL RIGTIG BRUG" in TEST_MARK
+    assert attr(ca.subject, NameOID.COMMON_NAME) == CA_NAME == "aftale TEST-CA – IKKE TIL RIGTIG BRUG"
+    assert cert.issuer == ca.subject
+    # UTF-8 strings, so æøå survive in every reader
+    asn1 = asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
+    assert {rdn[0]["value"].name for rdn in asn1.subject.chosen} == {"utf8_string"}
+    # EC P-256, signing key usages, five years
+    key = load_pem_private_key(dev.key.read_bytes(), password=None)
+    assert isinstance(key, ec.EllipticCurvePrivateKey) and key.curve.name == "secp256r1"
+    usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    assert usage.digital_signature and usage.content_commitment and not usage.key_cert_sign
+    assert not cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    lifetime = cert.not_valid_after_utc - datetime.now(UTC)
+    assert timedelta(days=5 * 365 - 2) < lifetime < timedelta(days=5 * 366 + 1)
+
+    # a second person: the same CA is reused
+    ca_before = dev.ca_cert.read_bytes()
+    other = make_dev_cert(tmp_path, "Ulla Nørgaard", "Viborg Kommune")
+    assert other.ca_cert.read_bytes() == ca_before
+    assert x509.load_pem_x509_certificate(other.cert.read_bytes()).issuer == ca.subject
+
+    # never overwrite a signer key
+    key_before = dev.key.read_bytes()
+    with pytest.raises(CouldNotRun) as exc:
+        make_dev_cert(tmp_path, "Søren Ærø Åberg", "Et andet selskab")
+    assert "overskrives ikke" in exc.value.text.da and "not overwritten" in exc.value.text.en
+    assert dev.key.read_bytes() == key_before
+
+
+# --------------------------------------------------------------------------- fields
+
+
+def test_locate_blocks_on_the_agreement(agreement):
+    blocks = locate_blocks(agreement, [*PARTIES, "Landsbyggefonden"])
+    assert set(blocks) == set(PARTIES)  # a label that is not there is absent
+    with pdfplumber.open(agreement) as doc:
+        pages = {page for page, _box in blocks.values()}
+        assert len(pages) == 1
+        page = doc.pages[pages.pop()]
+        assert "Underskrifter" in page.extract_text()
+        height = float(page.height)
+        words = page.extract_words()
+    ordered = sorted(blocks.items(), key=lambda kv: -kv[1][1][3])
+    assert [p for p, _ in ordered] == list(PARTIES)  # top to bottom in the printed order
+    for party, (_page, (x1, y1, x2, y2)) in blocks.items():
+        assert x1 < x2 and y1 < y2
+        assert 30 <= y2 - y1 <= 80 and x2 - x1 >= 200
+        # the box lies below the label's first word and above the next "Dato"
+        first = party.split()[0]
+        label_bottoms = [height - w["bottom"] for w in words if w["text"] == first and abs(w["x0"] - x1) < 5]
+        assert any(0 < b - y2 < 10 for b in label_bottoms), party
+        datos = [height - w["top"] for w in words if w["text"] == "Dato" and height - w["top"] < y1]
+        assert datos and y1 - max(datos) < 10
+    # the boxes do not overlap: each lies wholly above the next one down
+    for upper, lower in zip(ordered, ordered[1:], strict=False):
+        assert lower[1][1][3] < upper[1][1][1]
+
+
+def test_locate_blocks_small_pdf(tmp_path):
+    """Underscore signing lines, a label with no line (box just below it), and a party named in the body
+    text above the heading, which is not a signature block."""
+    pdf = simple_pdf(
+        tmp_path / "small.pdf",
+        [
+            "Aftalen indgås mellem Viborg Kommune og andre.",
+            "Viborg Kommune",
+            "",
+            "Underskrifter:",
+            "Viborg Kommune",
+            "",
+            "",
+            "",
+            "______________________________",
+            "Dato   Navn",
+            "Boligselskabet Æblehaven",
+        ],
+    )
+    blocks = locate_blocks(pdf, ["Viborg Kommune", "Boligselskabet Æblehaven"])
+    assert set(blocks) == {"Viborg Kommune", "Boligselskabet Æblehaven"}
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[0]
+        height = float(page.height)
+        words = page.extract_words()
+    heading = next(w for w in words if w["text"] == "Underskrifter:")
+    _page, (x1, y1, x2, y2) = blocks["Viborg Kommune"]
+    assert y2 < height - heading["bottom"]  # below the heading, not the body text's mention
+    underscores = next(w for w in words if w["text"].startswith("___"))
+    assert abs(y1 - (height - underscores["bottom"])) < 4  # down to the signing line
+    _page, (x1, y1, x2, y2) = blocks["Boligselskabet Æblehaven"]
+    assert 40 <= y2 - y1 <= 60 and x2 - x1 >= 200  # the fallback box under the label
+
+
+def test_locate_blocks_with_an_offset_mediabox(tmp_path):
+    """Coordinates come out in the file's own user space, also when the MediaBox does not start at 0."""
+    for mediabox in ([0, 0, 595, 842], [0, 100, 595, 942], [40, 100, 635, 942]):
+        pdf = pikepdf.new()
+        font = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+            )
+        )
+        content = (
+            b"BT /F1 14 Tf 100 700 Td (Underskrifter:) Tj ET "
+            b"BT /F1 12 Tf 100 650 Td (Viborg Kommune) Tj ET "
+            b"0.5 w 100 590 m 500 590 l S "
+            b"BT /F1 10 Tf 100 578 Td (Dato) Tj ET"
+        )
+        page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=mediabox,
+            Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+            Contents=pdf.make_stream(content),
+        )
+        pdf.pages.append(pikepdf.Page(page))
+        path = tmp_path / f"mb-{mediabox[1]}-{mediabox[0]}.pdf"
+        pdf.save(path)
+        (page_index, (x1, y1, x2, y2)) = locate_blocks(path, ["Viborg Kommune"])["Viborg Kommune"]
+        assert page_index == 0
+        assert (round(x1), round(x2)) == (100, 500), mediabox
+        assert 590 < y1 < 594 and 640 < y2 < 650, (mediabox, y1, y2)  # from the line up to under the label
+
+
+def test_add_signature_fields(prepared):
+    assert signature_fields(prepared) == dict.fromkeys(FIELDS, False)
+    with pikepdf.open(prepared) as doc:
+        meta = doc.open_metadata()
+        assert meta.get("pdfaid:part") == "2"
+        assert meta.get("pdfaid:conformance") == "B"
+    with pytest.raises(CouldNotRun) as exc:
+        add_signature_fields(prepared, [(FIELDS[0], 1, (100, 100, 300, 150))])
+    assert "findes allerede" in exc.value.text.da
+
+
+def test_add_signature_fields_is_incremental_and_atomic(agreement, tmp_path):
+    pdf = copy(agreement, tmp_path)
+    original = pdf.read_bytes()
+    add_signature_fields(pdf, [("underskrift-a", 1, (72, 600, 300, 650))])
+    after = pdf.read_bytes()
+    assert after.startswith(original) and len(after) > len(original)
+    assert [p.name for p in tmp_path.iterdir()] == ["doc.pdf"]  # no temporary file left behind
+    with pytest.raises(CouldNotRun) as exc:
+        add_signature_fields(pdf, [("underskrift-b", 99, (72, 600, 300, 650))])
+    assert "Side 100" in exc.value.text.da
+    assert pdf.read_bytes() == after
+
+
+# --------------------------------------------------------------------------- signing and verifying
+
+
+def test_four_parties_sign_one_after_another(signed, prepared, certs):
+    data = signed.read_bytes()
+    assert data.startswith(prepared.read_bytes())  # every signature was an incremental update
+    assert signature_fields(signed) == dict.fromkeys(FIELDS, True)
+
+    start = time.perf_counter()
+    result = verify_pdf(signed, trust=[certs["Viborg Kommune"].ca_cert], required_fields=FIELDS)
+    TIMES["verify"].append(time.perf_counter() - start)
+
+    assert [s.field for s in result.signatures] == FIELDS  # in signing order
+    for sig, (party, person) in zip(result.signatures, PARTIES.items(), strict=True):
+        assert (sig.signer, sig.organisation) == (person, party)
+        assert sig.intact and sig.valid and sig.trusted, sig.problems
+        assert not sig.modified_after, sig.field
+        assert not sig.seal
+        assert sig.problems == []
+        assert sig.time is not None and abs(sig.time - datetime.now(UTC)) < timedelta(minutes=10)
+    assert result.empty_fields == [] and result.missing == [] and result.attachments == []
+    assert result.ok
+    with pikepdf.open(signed) as doc:
+        assert doc.open_metadata().get("pdfaid:part") == "2"
+
+
+def test_stamp_shows_name_with_aeoeaa(signed):
+    text = stamp_text(signed, 1)
+    assert "Underskrevet digitalt af" in text
+    for party, person in PARTIES.items():
+        assert person in text
+        assert party in text
+    assert "Søren Ærø Åberg" in text
+    with pikepdf.open(signed) as doc:  # the stamp font is embedded
+        widget = next(f for f in doc.Root.AcroForm.Fields if str(f.T) == FIELDS[0])
+        fonts = []
+
+        def walk(xobj, depth=0):
+            res = xobj.get("/Resources", {})
+            fonts.extend(res.get("/Font", {}).values())
+            for sub in res.get("/XObject", {}).values():
+                if depth < 5:
+                    walk(sub, depth + 1)
+
+        walk(widget.AP.N)
+        assert fonts
+        descendant = fonts[0].DescendantFonts[0]
+        assert "DejaVuSans" in str(descendant.BaseFont) and "/FontFile2" in descendant.FontDescriptor
+
+
+def test_sign_returns_details_and_writes_out(prepared, certs, tmp_path):
+    pdf = copy(prepared, tmp_path)
+    before = pdf.read_bytes()
+    out = tmp_path / "underskrevet.pdf"
+    party = "Viborg Kommune"
+    result = sign_pdf(pdf, field_name(party), certs[party].key, certs[party].cert, out=out)
+    assert result["field"] == field_name(party)
+    assert (result["signer"], result["organisation"]) == (PARTIES[party], party)
+    assert isinstance(result["time"], datetime)
+    assert pdf.read_bytes() == before  # the input is left alone when out is given
+    assert signature_fields(out)[field_name(party)] is True
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.pdf", "underskrevet.pdf"]
+
+
+def test_missing_signatures(prepared, certs, tmp_path):
+    pdf = copy(prepared, tmp_path)
+    for party in list(PARTIES)[:2]:
+        sign_pdf(pdf, field_name(party), certs[party].key, certs[party].cert)
+    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert], required_fields=FIELDS)
+    assert len(result.signatures) == 2
+    assert all(s.intact and s.valid and s.trusted and not s.modified_after for s in result.signatures)
+    assert result.missing == FIELDS[2:]
+    assert result.empty_fields == FIELDS[2:]
+    assert not result.ok
+    # a required field that does not exist at all is missing too
+    result = verify_pdf(pdf, required_fields=[FIELDS[0], "underskrift-landsbyggefonden"])
+    assert result.missing == ["underskrift-landsbyggefonden"]
+
+
+def test_tamper_one_byte(signed, certs, tmp_path):
+    pdf = copy(signed, tmp_path)
+    data = bytearray(pdf.read_bytes())
+    # the document title in LibreOffice's information dictionary, signed by every signature
+    index = data.index(b"/Title (Strategisk") + len(b"/Title (")
+    assert index < revision_end(signed, FIELDS[0])
+    data[index : index + 1] = b"s"
+    pdf.write_bytes(bytes(data))
+    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert], required_fields=FIELDS)
+    assert result.signatures and not result.signatures[0].intact
+    assert all(not s.intact for s in result.signatures)
+    assert any("brudt" in p.da for p in result.signatures[0].problems)
+    assert not result.ok
+
+
+def _append_content(src: Path, dst: Path) -> None:
+    """A later incremental update that draws on the signature page (not a signature, not form filling)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    with src.open("rb") as fh:
+        writer = IncrementalPdfFileWriter(io.BytesIO(fh.read()))
+    stream = generic.StreamObject(stream_data=b"q 1 0 0 rg 100 100 200 50 re f Q")
+    writer.add_stream_to_page(1, writer.add_object(stream))
+    out = io.BytesIO()
+    writer.write(out)
+    dst.write_bytes(out.getvalue())
+
+
+def _append_annotation(src: Path, dst: Path) -> None:
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    with src.open("rb") as fh:
+        writer = IncrementalPdfFileWriter(io.BytesIO(fh.read()))
+    page_ref = writer.find_page_for_modification(1)[0]
+    page = page_ref.get_object()
+    annot = generic.DictionaryObject(
+        {
+            generic.NameObject("/Type"): generic.NameObject("/Annot"),
+            generic.NameObject("/Subtype"): generic.NameObject("/FreeText"),
+            generic.NameObject("/Rect"): generic.ArrayObject(
+                [generic.FloatObject(v) for v in (100, 100, 300, 150)]
+            ),
+            generic.NameObject("/Contents"): generic.TextStringObject("Ændret efter underskrift"),
+            generic.NameObject("/DA"): generic.TextStringObject("/Helv 12 Tf 0 g"),
+        }
+    )
+    annots = page.get("/Annots")
+    if annots is None:
+        page[generic.NameObject("/Annots")] = generic.ArrayObject([writer.add_object(annot)])
+    else:
+        annots = annots.get_object()
+        annots.append(writer.add_object(annot))
+        if isinstance(page.raw_get("/Annots"), generic.IndirectObject):
+            writer.mark_update(page.raw_get("/Annots"))
+    writer.mark_update(page_ref)
+    out = io.BytesIO()
+    writer.write(out)
+    dst.write_bytes(out.getvalue())
+
+
+@pytest.mark.parametrize("change", [_append_content, _append_annotation], ids=["content", "annotation"])
+def test_change_after_signing_is_modified_after(signed, certs, tmp_path, change):
+    pdf = tmp_path / "changed.pdf"
+    change(signed, pdf)
+    assert pdf.read_bytes().startswith(signed.read_bytes())
+    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert], required_fields=FIELDS)
+    assert len(result.signatures) == 4
+    for sig in result.signatures:
+        assert sig.intact and sig.valid and sig.trusted  # the signed bytes themselves are untouched
+        assert sig.modified_after, sig.field
+        assert any("ændret efter underskriften" in p.da for p in sig.problems)
+    assert not result.ok
+
+
+def test_removing_the_last_signature_leaves_its_field_missing(signed, certs, tmp_path):
+    pdf = tmp_path / "truncated.pdf"
+    pdf.write_bytes(signed.read_bytes()[: revision_end(signed, FIELDS[2])])
+    assert signature_fields(pdf) == {**dict.fromkeys(FIELDS[:3], True), FIELDS[3]: False}
+    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert], required_fields=FIELDS)
+    assert [s.field for s in result.signatures] == FIELDS[:3]
+    assert all(s.intact and s.valid and s.trusted and not s.modified_after for s in result.signatures)
+    assert result.missing == [FIELDS[3]]
+    assert not result.ok
+
+
+def test_untrusted_ca(prepared, certs, tmp_path):
+    other = make_dev_cert(tmp_path / "other-ca", "Fremmed Person", "Viborg Kommune")
+    pdf = copy(prepared, tmp_path)
+    sign_pdf(pdf, FIELDS[3], other.key, other.cert)
+
+    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert], required_fields=[FIELDS[3]])
+    (sig,) = result.signatures
+    assert sig.intact and sig.valid and not sig.trusted and not sig.modified_after
+    assert any("betroede" in p.da for p in sig.problems)
+    assert not result.ok
+
+    result = verify_pdf(pdf, required_fields=[FIELDS[3]])  # no trust given: valid, untrusted, not failing
+    (sig,) = result.signatures
+    assert sig.intact and sig.valid and not sig.trusted
+    assert sig.problems == []
+    assert result.ok
+
+    result = verify_pdf(pdf, trust=[other.ca_cert], required_fields=[FIELDS[3]])
+    assert result.signatures[0].trusted and result.ok
+
+
+def _service_sign(
+    src: Path, dst: Path, dev, field: str = "Signature1", box=(300, 60, 550, 110), page=0
+) -> None:
+    """Sign as a signing service would: pyHanko directly, into a new field of its own naming."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    signer = signers.SimpleSigner.load(str(dev.key), str(dev.cert), ca_chain_files=(str(dev.ca_cert),))
+    with src.open("rb") as fh:
+        writer = IncrementalPdfFileWriter(io.BytesIO(fh.read()))
+    with dst.open("wb") as out:
+        signers.sign_pdf(
+            writer,
+            signers.PdfSignatureMetadata(field_name=field, subfilter=fields.SigSeedSubFilter.PADES),
+            signer=signer,
+            new_field_spec=fields.SigFieldSpec(sig_field_name=field, box=box, on_page=page),
+            output=out,
+        )
+
+
+def test_unknown_field_from_a_signing_service_is_listed(certs, tmp_path):
+    pdf = simple_pdf(tmp_path / "plain.pdf")
+    signed_pdf = tmp_path / "service.pdf"
+    _service_sign(pdf, signed_pdf, certs["Viborg Kommune"])
+    result = verify_pdf(signed_pdf, trust=[certs["Viborg Kommune"].ca_cert])
+    (sig,) = result.signatures
+    assert sig.field == "Signature1"
+    assert (sig.signer, sig.organisation) == (PARTIES["Viborg Kommune"], "Viborg Kommune")
+    assert sig.intact and sig.valid and sig.trusted and not sig.modified_after
+    assert result.ok
+
+
+def test_signing_service_after_our_signature_does_not_modify(prepared, certs, tmp_path):
+    """A service adds its own field and signature after a party signed with aftale: an allowed change."""
+    pdf = copy(prepared, tmp_path)
+    sign_pdf(pdf, FIELDS[0], certs["Boligselskabet Viborg"].key, certs["Boligselskabet Viborg"].cert)
+    out = tmp_path / "service.pdf"
+    _service_sign(pdf, out, certs["Viborg Kommune"], page=1)
+    result = verify_pdf(out, trust=[certs["Viborg Kommune"].ca_cert])
+    assert [s.field for s in result.signatures] == [FIELDS[0], "Signature1"]
+    assert all(s.intact and s.valid and s.trusted and not s.modified_after for s in result.signatures)
+    assert result.ok
+
+
+def _issue(ca_dir: Path, subject, usage, *, eku=None, rsa_key=False):
+    """A certificate from the test CA in ca_dir, with its key (cryptography objects)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    ca_key = serialization.load_pem_private_key((ca_dir / "dev-ca.key.pem").read_bytes(), None)
+    ca_cert = x509.load_pem_x509_certificate((ca_dir / "dev-ca.cert.pem").read_bytes())
+    key = rsa.generate_private_key(65537, 2048) if rsa_key else ec.generate_private_key(ec.SECP256R1())
+    now = datetime.now(UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(usage, critical=True)
+    )
+    if eku is not None:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=True)
+    return builder.sign(ca_key, hashes.SHA256()), key
+
+
+def test_document_timestamp_after_the_signatures(signed, certs, tmp_path):
+    """An archive time stamp added after everyone signed (as PAdES-LTA services do) is listed as such and
+    changes nothing for the signatures before it."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    ca_dir = certs["Viborg Kommune"].ca_cert.parent
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "aftale TEST-TSA"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Testtidsstempel"),
+        ]
+    )
+    usage = x509.KeyUsage(True, True, False, False, False, False, False, False, False)
+    tsa_cert, tsa_key = _issue(
+        ca_dir, subject, usage, eku=[ExtendedKeyUsageOID.TIME_STAMPING], rsa_key=True
+    )  # pyHanko's test TSA is RSA-only
+    der = serialization.Encoding.DER
+    stamper = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(tsa_cert.public_bytes(der)),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(
+            tsa_key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        ),
+    )
+    pdf = tmp_path / "lta.pdf"
+    with signed.open("rb") as fh:
+        writer = IncrementalPdfFileWriter(io.BytesIO(fh.read()))
+    with pdf.open("wb") as out:
+        signers.PdfTimeStamper(stamper, field_name="Arkivtidsstempel").timestamp_pdf(
+            writer, "sha256", output=out
+        )
+    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert], required_fields=FIELDS)
+    assert [s.field for s in result.signatures] == [*FIELDS, "Arkivtidsstempel"]
+    *parties, stamp = result.signatures
+    assert all(s.intact and s.valid and s.trusted and not s.modified_after for s in parties)
+    assert stamp.kind == "document-timestamp" and stamp.signer == "aftale TEST-TSA"
+    assert stamp.intact and stamp.valid and stamp.time is not None
+    assert result.ok
+
+
+def test_seal_flag(tmp_path):
+    """A certificate naming only an organisation (as a signing service's seal does) is flagged as a seal."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.x509.oid import NameOID
+
+    dev = make_dev_cert(tmp_path, "Nogen", "Viborg Kommune")  # for the CA
+    subject = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Viborg Kommune")])
+    usage = x509.KeyUsage(True, True, False, False, False, False, False, False, False)
+    cert, key = _issue(tmp_path, subject, usage)
+    (tmp_path / "seal.key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    (tmp_path / "seal.cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    pdf = simple_pdf(tmp_path / "plain.pdf")
+    add_signature_fields(pdf, [("underskrift-viborg-kommune", 0, (300, 60, 550, 110))])
+    info = sign_pdf(pdf, "underskrift-viborg-kommune", tmp_path / "seal.key.pem", tmp_path / "seal.cert.pem")
+    assert info["signer"] is None and info["organisation"] == "Viborg Kommune"
+    (sig,) = verify_pdf(pdf, trust=[dev.ca_cert]).signatures
+    assert sig.seal and sig.signer is None and sig.organisation == "Viborg Kommune"
+    assert sig.intact and sig.valid and sig.trusted
+    text = stamp_text(pdf, 0)
+    assert "Underskrevet digitalt af" in text and text.count("Viborg Kommune") == 1
+
+
+def test_signature_file_attachments_are_listed(certs, tmp_path):
+    pdf = simple_pdf(tmp_path / "plain.pdf")
+    with pikepdf.open(pdf, allow_overwriting_input=True) as doc:
+        for name, data in [("aftale.p7s", b"0\x80"), ("signatur-penneo.xml", b"<x/>"), ("bilag.xlsx", b"PK")]:
+            doc.attachments[name] = pikepdf.AttachedFileSpec(doc, data, filename=name)
+        doc.save(pdf)
+    result = verify_pdf(pdf)
+    assert result.attachments == ["aftale.p7s", "signatur-penneo.xml"]
+    assert result.signatures == [] and result.ok
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_sign_errors(prepared, certs, tmp_path):
+    pdf = copy(prepared, tmp_path)
+    viborg = certs["Boligselskabet Viborg"]
+    kommune = certs["Viborg Kommune"]
+
+    with pytest.raises(CouldNotRun) as exc:
+        sign_pdf(pdf, "underskrift-landsbyggefonden", viborg.key, viborg.cert)
+    assert exc.value.text.da.startswith("Feltet underskrift-landsbyggefonden findes ikke; felter i PDF'en: ")
+    assert FIELDS[0] in exc.value.text.da and "does not exist" in exc.value.text.en
+
+    sign_pdf(pdf, FIELDS[0], viborg.key, viborg.cert)
+    signed_once = pdf.read_bytes()
+    with pytest.raises(CouldNotRun) as exc:
+        sign_pdf(pdf, FIELDS[0], viborg.key, viborg.cert)
+    assert "allerede underskrevet" in exc.value.text.da and "already been signed" in exc.value.text.en
+
+    with pytest.raises(CouldNotRun) as exc:  # somebody else's key
+        sign_pdf(pdf, FIELDS[3], viborg.key, kommune.cert)
+    assert "hører ikke til" in exc.value.text.da and "does not belong" in exc.value.text.en
+
+    text = tmp_path / "notes.pdf"
+    text.write_text("Dette er ikke en PDF.\n", encoding="utf-8")
+    with pytest.raises(CouldNotRun) as exc:
+        sign_pdf(text, FIELDS[0], viborg.key, viborg.cert)
+    assert "ikke en PDF" in exc.value.text.da
+
+    with pytest.raises(CouldNotRun) as exc:  # a certificate where the key should be
+        sign_pdf(pdf, FIELDS[3], kommune.cert, kommune.cert)
+    assert "ingen privat nøgle" in exc.value.text.da
+
+    with pytest.raises(CouldNotRun) as exc:
+        sign_pdf(pdf, FIELDS[3], kommune.key, tmp_path / "missing.pem")
+    assert "kan ikke læses" in exc.value.text.da
+
+    from cryptography.hazmat.primitives import serialization
+
+    key = serialization.load_pem_private_key(kommune.key.read_bytes(), None)
+    locked = tmp_path / "locked.key.pem"
+    locked.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(b"hemmelig"),
+        )
+    )
+    with pytest.raises(CouldNotRun) as exc:
+        sign_pdf(pdf, FIELDS[3], locked, kommune.cert)
+    assert "adgangskode" in exc.value.text.da and "password" in exc.value.text.en
+
+    assert pdf.read_bytes() == signed_once  # none of the failures touched the file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.pdf", "locked.key.pem", "notes.pdf"]
+
+
+def test_not_a_pdf_damaged_or_encrypted(tmp_path, certs):
+    text = tmp_path / "notes.pdf"
+    text.write_text("Dette er ikke en PDF.\n", encoding="utf-8")
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\nsnip")
+    encrypted = tmp_path / "encrypted.pdf"
+    with pikepdf.open(simple_pdf(tmp_path / "plain.pdf")) as doc:
+        doc.save(encrypted, encryption=pikepdf.Encryption(user="laes", owner="ejer"))
+    calls = [
+        lambda p: verify_pdf(p),
+        lambda p: signature_fields(p),
+        lambda p: locate_blocks(p, ["Viborg Kommune"]),
+        lambda p: add_signature_fields(p, [("underskrift-x", 0, (100, 100, 300, 150))]),
+        lambda p: sign_pdf(p, "underskrift-x", certs["Viborg Kommune"].key, certs["Viborg Kommune"].cert),
+    ]
+    for path in (text, damaged, encrypted, tmp_path / "absent.pdf", tmp_path):
+        for call in calls:
+            with pytest.raises(CouldNotRun) as exc:
+                call(path)
+            assert exc.value.text.da and exc.value.text.en
+    with pytest.raises(CouldNotRun) as exc:
+        verify_pdf(text)
+    assert "ikke en PDF" in exc.value.text.da
+    with pytest.raises(CouldNotRun) as exc:
+        verify_pdf(encrypted)
+    assert "krypteret" in exc.value.text.da
+    with pytest.raises(CouldNotRun) as exc:
+        verify_pdf(simple_pdf(tmp_path / "p.pdf"), trust=[text])
+    assert "intet certifikat" in exc.value.text.da
+
+
+# --------------------------------------------------------------------------- speed
+
+
+def test_speed_figures(signed, certs, capsys):
+    """Not a timing assertion: prints how long signing and verifying the agreement take."""
+    assert len(TIMES["sign"]) == 4
+    start = time.perf_counter()
+    verify_pdf(signed, trust=[certs["Viborg Kommune"].ca_cert], required_fields=FIELDS)
+    TIMES["verify"].append(time.perf_counter() - start)
+    size = os.path.getsize(signed)
+    with capsys.disabled():
+        print(
+            f"\n[sign] agreement {size // 1024} KiB: sign_pdf "
+            + ", ".join(f"{t:.2f}" for t in TIMES["sign"])
+            + " s; verify_pdf (4 signatures) "
+            + ", ".join(f"{t:.2f}" for t in TIMES["verify"])
+            + " s"
+        )
