@@ -29,6 +29,7 @@ bench: $(STAMP)
 	sh benchmarks/validate.sh
 	sh benchmarks/check.sh
 	sh benchmarks/build.sh
+	sh benchmarks/sign.sh
 
 clean:
 	rm -rf $(VENV) generated/*/ .pytest_cache

@@ -111,9 +111,10 @@ def _name_parts(cert) -> tuple[str | None, str | None, bool]:
     return cn, org, seal
 
 
-def _modified_after(status) -> bool:
+def _modified_after(status, later_checked: bool = False) -> bool:
     """True when the document changed after this signature beyond later signatures, form filling and
-    archival (DSS / document time stamp) updates, or when that cannot be established."""
+    archival (DSS / document time stamp) updates, or when that cannot be established. With
+    later_checked, an earlier signature's analysis already found every later revision allowed."""
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import SignatureCoverageLevel
 
@@ -122,6 +123,8 @@ def _modified_after(status) -> bool:
         return False
     if coverage != SignatureCoverageLevel.ENTIRE_REVISION:
         return True  # the signed bytes do not end at a revision boundary
+    if later_checked:
+        return False
     level = status.modification_level
     if level is None or level > ModificationLevel.FORM_FILLING:
         return True
@@ -194,7 +197,7 @@ def _unreadable(name: str, exc: BaseException) -> SignatureInfo:
     )
 
 
-def _check_signature(sig, trust_roots: list, trust_given: bool) -> SignatureInfo:
+def _check_signature(sig, trust_roots: list, trust_given: bool, later_checked: bool = False) -> SignatureInfo:
     from pyhanko.sign.validation import KeyUsageConstraints, validate_pdf_signature, validate_pdf_timestamp
     from pyhanko_certvalidator import ValidationContext
 
@@ -225,6 +228,7 @@ def _check_signature(sig, trust_roots: list, trust_given: bool) -> SignatureInfo
         sig,
         signer_validation_context=context(),
         key_usage_settings=KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}),
+        skip_diff=later_checked,
     )
     cn, org, seal = _name_parts(status.signing_cert)
     when = status.signer_reported_dt
@@ -239,7 +243,7 @@ def _check_signature(sig, trust_roots: list, trust_given: bool) -> SignatureInfo
         intact=bool(status.intact),
         valid=bool(status.intact and status.valid),
         trusted=bool(status.trusted),
-        modified_after=_modified_after(status),
+        modified_after=_modified_after(status, later_checked),
         seal=seal,
     )
     _common_problems(info, status, trust_given)
@@ -351,19 +355,26 @@ def verify_pdf(pdf: Path, trust: list[Path] = (), required_fields: list[str] = (
 
     filled = {name: value is not None for name, value, _ref in all_fields}
     ordered: list[tuple[int, SignatureInfo]] = []
+    found = []
     for name, value, ref in all_fields:
         if value is None:
             continue
         try:
             sig = EmbeddedPdfSignature(reader, ref, name)
-            revision = sig.signed_revision
+            found.append((sig.signed_revision, sig))
         except Exception as exc:  # a foreign PDF's broken signature is reported, not a crash
             ordered.append((1 << 30, _unreadable(name, exc)))
-            continue
+    # Earliest first: once a signature's analysis finds every later revision allowed (signatures into
+    # existing fields, form filling, archival data), the revisions after any later signature are a
+    # subset of those, so their difference analysis - the bulk of the time - is not repeated.
+    later_checked = False
+    for revision, sig in sorted(found, key=lambda pair: pair[0]):
         try:
-            info = _check_signature(sig, roots, bool(trust))
+            info = _check_signature(sig, roots, bool(trust), later_checked)
         except Exception as exc:  # unsupported formats, malformed CMS, ...: report and go on
-            info = _unreadable(name, exc)
+            info = _unreadable(sig.field_name, exc)
+        else:
+            later_checked = later_checked or (sig.sig_object_type != "/DocTimeStamp" and info.intact and not info.modified_after)
         ordered.append((revision, info))
     signatures = [info for _rev, info in sorted(ordered, key=lambda pair: pair[0])]
 
