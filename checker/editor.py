@@ -20,6 +20,7 @@ FILE_PATTERNS = {
     "kommissorier/*.json": "kommissorium.schema.json",
     "milepaelsplan.json": "milepaelsplan.schema.json",
     "beredskabsplan.json": "beredskabsplan.schema.json",
+    "opfoelgning.json": "opfoelgning.schema.json",
 }
 
 

@@ -36,6 +36,7 @@ DOCUMENT_TYPES: dict[str, tuple[str, str, str]] = {
     "kommissorium": ("kommissorium.schema.json", "kommissorium", "terms of reference"),
     "milepaelsplan": ("milepaelsplan.schema.json", "milepælsplan", "milestone plan"),
     "beredskabsplan": ("beredskabsplan.schema.json", "beredskabsplan", "contingency plan"),
+    "opfoelgning": ("opfoelgning.schema.json", "opfølgningsregister", "follow-up register"),
 }
 
 
@@ -80,6 +81,8 @@ def guess_doctype(rel: str) -> str | None:
         if rel.startswith(folder):
             return doctype
     stem = name.removesuffix(".json")
+    if stem == "opfoelgning":
+        return "opfoelgning"
     return stem if stem in DOCUMENT_TYPES else None
 
 

@@ -127,7 +127,7 @@ def test_manifest_hashes_every_source_template_and_output(docx_build):
         and manifest["check"]["errors"] == 0
     )
     sources = {s["path"]: s["sha256"] for s in manifest["sources"]}
-    assert len(sources) == 13
+    assert len(sources) == 14
     for rel, digest in sources.items():
         assert hashlib.sha256((VIBORG / rel).read_bytes()).hexdigest() == digest, rel
     assert {t["name"] for t in manifest["templates"]} == {

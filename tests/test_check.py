@@ -16,13 +16,13 @@ from tests.conftest import ROOT, VIBORG, column_of, dump, load
 def test_viborg_checks_clean_with_exit_0(run):
     code, out, _ = run("check", VIBORG)
     assert code == 0
-    assert out.strip().endswith("13 filer gennemgået: ingen fejl (4 advarsler).")
+    assert out.strip().endswith("14 filer gennemgået: ingen fejl (4 advarsler).")
 
 
 def test_strict_makes_warnings_count(run):
     code, out, _ = run("check", VIBORG, "--strict", "--lang", "en")
     assert code == 1
-    assert out.strip().endswith("13 files checked: no errors (4 warnings).")
+    assert out.strip().endswith("14 files checked: no errors (4 warnings).")
 
 
 def test_errors_exit_1(run, viborg):
@@ -47,7 +47,7 @@ def test_json_report_is_shaped_like_a_frictionless_report(run):
     assert (
         code == 0 and report["valid"] is True and report["status"] == "valid" and report["command"] == "check"
     )
-    assert report["stats"] == {"files": 13, "findings": 10, "errors": 0, "warnings": 4, "infos": 6}
+    assert report["stats"] == {"files": 14, "findings": 10, "errors": 0, "warnings": 4, "infos": 6}
     first = report["findings"][0]
     assert set(first) >= {
         "code",
@@ -111,7 +111,7 @@ def test_junit_report(run, tmp_path):
     code, out, _ = run("check", VIBORG, "--format", "junit", "--output", target)
     assert code == 0 and out == ""
     suite = ET.parse(target).getroot().find("testsuite")
-    assert suite.get("tests") == "13" and suite.get("failures") == "0"
+    assert suite.get("tests") == "14" and suite.get("failures") == "0"
     assert [c.get("name") for c in suite.findall("testcase")][0] == "samarbejdsaftale.json"
 
 

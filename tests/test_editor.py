@@ -24,6 +24,7 @@ def test_vscode_setting_maps_each_dossier_file_and_each_schema_id_to_an_existing
         "**/kommissorier/*.json": "kommissorium.schema.json",
         "**/milepaelsplan.json": "milepaelsplan.schema.json",
         "**/beredskabsplan.json": "beredskabsplan.schema.json",
+        "**/opfoelgning.json": "opfoelgning.schema.json",
     }
     ids = {e["url"]: _path(e["schema"]["$ref"]) for e in entries if "schema" in e}
     for schema in SCHEMAS.glob("*.schema.json"):
@@ -41,7 +42,7 @@ def test_write_keeps_other_settings_and_replaces_only_its_own_entries(run, tmp_p
     written = json.loads(settings.read_text(encoding="utf-8"))
     assert written["editor.tabSize"] == 2
     assert written["json.schemas"][0] == other
-    assert len(written["json.schemas"]) == 1 + 5 + 7  # theirs, our file patterns, our 7 schema ids
+    assert len(written["json.schemas"]) == 1 + 6 + 8  # theirs, our file patterns, our 8 schema ids
 
 
 def test_write_refuses_settings_with_comments_and_leaves_them_alone(run, tmp_path):

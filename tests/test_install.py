@@ -75,7 +75,7 @@ def test_installed_wheel_validates_outside_the_repository(wheel, tmp_path):
         timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "9 filer gennemgået: ingen fejl." in proc.stdout
+    assert "10 filer gennemgået: ingen fejl." in proc.stdout
     check = subprocess.run(
         [sys.executable, "-c", "import checker.resources as r; print(r.schema_dir())"],
         capture_output=True,

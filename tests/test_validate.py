@@ -19,7 +19,7 @@ def _findings(run, dossier: Path, *extra: str) -> tuple[int, list[dict]]:
 def test_viborg_validates_with_exit_0_and_a_summary(run):
     code, out, err = run("validate", VIBORG)
     assert code == 0
-    assert out.strip().endswith("9 filer gennemgået: ingen fejl.")
+    assert out.strip().endswith("10 filer gennemgået: ingen fejl.")
     assert err == ""
 
 
@@ -27,7 +27,7 @@ def test_json_report_lists_every_file_with_type_schema_and_hash(run):
     code, out, _ = run("validate", VIBORG, "--format", "json")
     report = json.loads(out)
     assert code == 0 and report["valid"] is True
-    assert report["stats"] == {"files": 9, "findings": 0, "errors": 0, "warnings": 0, "infos": 0}
+    assert report["stats"] == {"files": 10, "findings": 0, "errors": 0, "warnings": 0, "infos": 0}
     files = {f["path"]: f for f in report["files"]}
     assert (
         files["samarbejdsaftale.json"]["schema"]
@@ -280,7 +280,7 @@ def test_english_messages(run, viborg):
     assert code == 1
     assert "The value 'komune' is not allowed. Allowed values: kommune, boligorganisation." in out
     assert "Did you mean 'kommune'?" in out
-    assert out.strip().endswith("1 error in 1 of 9 files.")
+    assert out.strip().endswith("1 error in 1 of 10 files.")
 
 
 # --- exit 2: could not run --------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def test_the_seed_copy_is_the_shared_seed():
 def test_the_viborg_dossier_validates_without_findings():
     result = validate_dossier(VIBORG)
     assert [f.code for f in result.findings] == []
-    assert len(result.files) == 9
+    assert len(result.files) == 10
 
 
 def test_areas_parties_period_and_secretariat_are_the_seeds(aftale, seed):

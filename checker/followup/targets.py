@@ -1,0 +1,371 @@
+"""The target engine: what each success criterion demands at each checkpoint, and whether a measured
+value meets it.
+
+One ``Target`` is made per criterion × key × checkpoint. The key (``noegle``) is each area in
+``baseline.per_omraade``, each category in ``baseline.per_kategori``, or ``None`` for a criterion with
+one ``vaerdi`` or with ``foreligger_ikke``. Targets come out in the order of the agreement: indsatsområde,
+criterion, key (as in the baseline), checkpoint (as in ``kontrolpunkter``).
+
+Baselines
+---------
+The baseline is the agreement's own (``vaerdi``, ``per_omraade``, ``per_kategori``). Where the agreement
+has none (``foreligger_ikke``, e.g. a zero-point measurement made after the start), the follow-up
+register may supply one: ``{(criterion id, key): value}`` for ``all_targets``, ``{key: value}`` for
+``targets_for``; such a criterion's only key is ``None``. A registered baseline only fills a gap: one
+that differs from a baseline the agreement states is refused (changing a baseline is a revision of the
+agreement), as is a key or criterion id the agreement does not have. Without a baseline the target is
+unknown: ``baseline`` and ``maal`` are ``None`` and the description says the target waits for a
+baseline; only the kinds whose target does not depend on the baseline (``taerskel``, and ``loft``
+with a number) still have a ``maal``.
+
+Target kinds (``maal.type``), B = baseline
+------------------------------------------
+``aarlig_aendring``
+    Yearly compounding change: ``B × (1 − p/100)^aar`` for ``fald``, ``B × (1 + p/100)^aar`` for
+    ``stigning``; p = ``procent_pr_aar``, aar = the checkpoint's ``aar``. With ``loft_ved_baseline``
+    (fald) the target never exceeds B. Comparison: ``hoejst`` for fald, ``mindst`` for stigning.
+    ``hvor_muligt`` ("hvor det er muligt") does not change the figure. A baseline of 0 gives 0.
+    Viborg klagesager, Ellekonebakken 32: 30,4 · 28,88 · 27,436 · 26,0642 after year 1–4
+    (30,4 · 28,88 · 27,44 · 26,06 rounded).
+``relativ_aendring``
+    Change by a percentage *of the baseline*: ``B × (1 − procent/100)`` (fald, ``hoejst``) or
+    ``B × (1 + procent/100)`` (stigning, ``mindst``). Each checkpoint's ``procent`` is its total change
+    relative to B, not on top of the previous checkpoint. Viborg fraflytning, Egeparken
+    26,8 % − 2 % of 26,8 = 26,264 → 26,26 %.
+``procentpoint_aendring``
+    Change by percentage points: ``B − procentpoint`` (fald, ``hoejst``) or ``B + procentpoint``
+    (stigning, ``mindst``). 26,8 % − 2 procentpoint = 24,8 %.
+``taerskel``
+    The checkpoint's ``vaerdi``, ``mindst`` or ``hoejst`` as ``retning`` says; B is shown but not used
+    (72,8 % → mindst 80 %).
+``loft``
+    At most ``graense``: B when ``graense`` is ``"baseline"``, otherwise the number. Comparison ``hoejst``.
+``bedre_end_baseline``
+    The target is B itself, and the measured value must be strictly better: ``over`` (greater than B)
+    for stigning, ``under`` (less than B) for fald. Viborg tryghed: more than 46 % trygge and more
+    than 32 % meget trygge in 2020; 46 % measured is not enough.
+
+Rounding and comparison
+-----------------------
+Targets are computed exactly with Decimal (50 significant digits), then rounded half-up to 2 decimals,
+for ``procent`` and for ``antal`` alike (a count target may be fractional: 30,4 complaints). The
+measured value is compared as entered, exactly, with the rounded target:
+
+- ``hoejst``: met when measured ≤ target (30 meets højst 30,4; 30,4 meets it; 30,41 and 31 do not);
+- ``mindst``: met when measured ≥ target (80 meets mindst 80);
+- ``over``: met when measured > target (46 does not meet over 46; 46,1 does);
+- ``under``: met when measured < target.
+
+A target of 0 ("højst 0") is met by 0. A target that cannot be computed (no baseline) cannot be
+evaluated: ``evaluate`` raises ``ValueError``.
+
+``aaben_laesning`` is true when the criterion has an open question (``aabent_spoergsmaal.status`` is
+``aaben``): the target is computed in the reading the dossier records, which the parties have not yet
+confirmed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Any
+
+from checker.assemble.fmt import tal
+
+ENHEDER = ("antal", "procent")
+SAMMENLIGNINGER = ("hoejst", "mindst", "over", "under")
+_DECIMALS = Decimal("0.01")
+_PRECISION = 50
+
+
+@dataclass(frozen=True)
+class Target:
+    kriterium: str
+    titel: str
+    indsatsomraade: str
+    enhed: str
+    noegle: str | None
+    kontrolpunkt: date
+    betegnelse: str | None
+    baseline: Decimal | None
+    maal: Decimal | None
+    sammenligning: str
+    beskrivelse_da: str
+    beskrivelse_en: str
+    aaben_laesning: bool
+
+
+def _dec(value: Any) -> Decimal:
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"not a number: {value!r}")
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    raise TypeError(f"not a number: {value!r}")
+
+
+def round_target(value: Decimal, enhed: str) -> Decimal:
+    """Round a computed target half-up to 2 decimals (both units), without trailing zeros."""
+    if enhed not in ENHEDER:
+        raise ValueError(f"unknown enhed {enhed!r}; expected one of {', '.join(ENHEDER)}")
+    rounded = _dec(value).quantize(_DECIMALS, rounding=ROUND_HALF_UP)
+    if rounded == rounded.to_integral_value():
+        return rounded.quantize(Decimal(1))
+    return rounded.normalize()
+
+
+def evaluate(target: Target, measured: Decimal) -> bool:
+    """Whether the measured value (exact, as entered) meets the target's rounded value."""
+    if target.maal is None:
+        raise ValueError(
+            f"the target of {target.kriterium} ({target.noegle or '-'}, {target.kontrolpunkt}) "
+            "is not known until a baseline is registered"
+        )
+    value = _dec(measured)
+    if target.sammenligning == "hoejst":
+        return value <= target.maal
+    if target.sammenligning == "mindst":
+        return value >= target.maal
+    if target.sammenligning == "over":
+        return value > target.maal
+    if target.sammenligning == "under":
+        return value < target.maal
+    raise ValueError(f"unknown sammenligning {target.sammenligning!r}")
+
+
+# --- descriptions -------------------------------------------------------------------------------
+
+
+def _en(value: Decimal) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format="#,##0.###", locale="en")
+
+
+def _v_da(value: Decimal, enhed: str) -> str:
+    return f"{tal(value)} %" if enhed == "procent" else tal(value)
+
+
+def _v_en(value: Decimal, enhed: str) -> str:
+    return f"{_en(value)}%" if enhed == "procent" else _en(value)
+
+
+_CMP_DA = {"hoejst": "højst", "mindst": "mindst", "over": "over", "under": "under"}
+_CMP_EN = {"hoejst": "at most", "mindst": "at least", "over": "above", "under": "below"}
+_DIR_DA = {"fald": "fald", "stigning": "stigning"}
+_DIR_EN = {"fald": "decrease", "stigning": "increase"}
+
+
+def _describe(
+    kind: dict, kp: dict, enhed: str, baseline: Decimal | None, maal: Decimal | None, cmp: str
+) -> tuple[str, str]:
+    """(Danish, English) description of one target."""
+    t = kind["type"]
+    retning = kind.get("retning")
+    if t == "aarlig_aendring":
+        p = _dec(kind["procent_pr_aar"])
+        da = f"{tal(p)} % {_DIR_DA[retning]} pr. år"
+        en = f"{_en(p)}% {_DIR_EN[retning]} per year"
+        if baseline is not None:
+            da += f" fra {_v_da(baseline, enhed)}"
+            en += f" from {_v_en(baseline, enhed)}"
+            if kind.get("loft_ved_baseline") and retning == "fald":
+                da += f", aldrig over {_v_da(baseline, enhed)}"
+                en += f", never above {_v_en(baseline, enhed)}"
+    elif t == "relativ_aendring":
+        p = _dec(kp["procent"])
+        da = f"{tal(p)} % {_DIR_DA[retning]} i forhold til baseline"
+        en = f"{_en(p)}% {_DIR_EN[retning]} relative to the baseline"
+        if baseline is not None:
+            da += f" {_v_da(baseline, enhed)}"
+            en += f" {_v_en(baseline, enhed)}"
+    elif t == "procentpoint_aendring":
+        pp = _dec(kp["procentpoint"])
+        da = f"{_DIR_DA[retning]} på {tal(pp)} procentpoint"
+        en = f"{_DIR_EN[retning]} of {_en(pp)} percentage points"
+        if baseline is not None:
+            da += f" fra {_v_da(baseline, enhed)}"
+            en += f" from {_v_en(baseline, enhed)}"
+    elif t == "taerskel":
+        da = en = ""
+        if baseline is not None:
+            da = f"baseline {_v_da(baseline, enhed)}"
+            en = f"baseline {_v_en(baseline, enhed)}"
+    elif t == "loft":
+        if kind["graense"] == "baseline":
+            da, en = "ikke over baseline", "not above the baseline"
+        else:
+            da = en = ""
+            if baseline is not None:
+                da = f"baseline {_v_da(baseline, enhed)}"
+                en = f"baseline {_v_en(baseline, enhed)}"
+    elif t == "bedre_end_baseline":
+        if retning == "stigning":
+            da, en = "højere end baseline", "higher than the baseline"
+        else:
+            da, en = "lavere end baseline", "lower than the baseline"
+    else:  # pragma: no cover - rejected earlier
+        raise ValueError(f"unknown target type {t!r}")
+
+    if maal is None:
+        head_da = "ukendt, indtil baseline er registreret"
+        head_en = "unknown until a baseline is registered"
+    else:
+        head_da = f"{_CMP_DA[cmp]} {_v_da(maal, enhed)}"
+        head_en = f"{_CMP_EN[cmp]} {_v_en(maal, enhed)}"
+    if da:
+        return f"{head_da} ({da})", f"{head_en} ({en})"
+    return head_da, head_en
+
+
+# --- computing targets ----------------------------------------------------------------------------
+
+_KINDS = (
+    "loft",
+    "taerskel",
+    "relativ_aendring",
+    "procentpoint_aendring",
+    "aarlig_aendring",
+    "bedre_end_baseline",
+)
+
+
+def _comparison(kind: dict) -> str:
+    t, retning = kind["type"], kind.get("retning")
+    if t == "loft":
+        return "hoejst"
+    if t == "taerskel":
+        if retning not in ("mindst", "hoejst"):
+            raise ValueError(f"taerskel needs retning mindst or hoejst, not {retning!r}")
+        return retning
+    if retning not in ("fald", "stigning"):
+        raise ValueError(f"{t} needs retning fald or stigning, not {retning!r}")
+    if t == "bedre_end_baseline":
+        return "over" if retning == "stigning" else "under"
+    return "hoejst" if retning == "fald" else "mindst"
+
+
+def _exact(kind: dict, kp: dict, baseline: Decimal | None) -> Decimal | None:
+    """The exact (unrounded) target at one checkpoint, or None when it needs a missing baseline."""
+    t, retning = kind["type"], kind.get("retning")
+    if t == "taerskel":
+        return _dec(kp["vaerdi"])
+    if t == "loft" and kind["graense"] != "baseline":
+        return _dec(kind["graense"])
+    if baseline is None:
+        return None
+    sign = -1 if retning == "fald" else 1
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        if t == "loft" or t == "bedre_end_baseline":
+            return baseline
+        if t == "relativ_aendring":
+            return baseline * (1 + sign * _dec(kp["procent"]) / 100)
+        if t == "procentpoint_aendring":
+            return baseline + sign * _dec(kp["procentpoint"])
+        if t == "aarlig_aendring":
+            aar = kp["aar"]
+            if isinstance(aar, bool) or not isinstance(aar, int) or aar < 0:
+                raise ValueError(f"aar must be a whole number of years, not {aar!r}")
+            value = baseline * (1 + sign * _dec(kind["procent_pr_aar"]) / 100) ** aar
+            if kind.get("loft_ved_baseline") and retning == "fald":
+                value = min(value, baseline)
+            return value
+    raise ValueError(f"unknown target type {t!r}")  # pragma: no cover
+
+
+def _baselines(criterion: dict, registered: Mapping[str | None, Any]) -> dict[str | None, Decimal | None]:
+    """Key → baseline: the agreement's own, gaps filled from the register."""
+    cid = criterion.get("id", "?")
+    b = criterion["baseline"]
+    if "per_omraade" in b:
+        own: dict[str | None, Decimal | None] = {k: _dec(v) for k, v in b["per_omraade"].items()}
+    elif "per_kategori" in b:
+        own = {k: _dec(v) for k, v in b["per_kategori"].items()}
+    elif "vaerdi" in b:
+        own = {None: _dec(b["vaerdi"])}
+    else:  # foreligger_ikke
+        own = {None: None}
+    for key, value in registered.items():
+        if key not in own:
+            known = ", ".join(repr(k) for k in own)
+            raise ValueError(f"{cid}: no baseline key {key!r} in the agreement (keys: {known})")
+        value = _dec(value)
+        if own[key] is None:
+            own[key] = value
+        elif own[key] != value:
+            raise ValueError(
+                f"{cid}: the registered baseline {value} for {key!r} differs from the agreement's "
+                f"{own[key]}; changing a baseline is a revision of the agreement"
+            )
+    return own
+
+
+def _date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def targets_for(
+    criterion: dict, indsatsomraade: str, baselines: Mapping[str | None, Decimal] | None = None
+) -> list[Target]:
+    """The targets of one success criterion: one per key × checkpoint."""
+    kind = criterion["maal"]
+    if kind.get("type") not in _KINDS:
+        raise ValueError(f"{criterion.get('id', '?')}: unknown target type {kind.get('type')!r}")
+    enhed = criterion["enhed"]
+    if enhed not in ENHEDER:
+        raise ValueError(f"{criterion.get('id', '?')}: unknown enhed {enhed!r}")
+    cmp = _comparison(kind)
+    question = criterion.get("aabent_spoergsmaal") or {}
+    aaben = question.get("status") == "aaben"
+    out: list[Target] = []
+    for key, baseline in _baselines(criterion, baselines or {}).items():
+        for kp in kind["kontrolpunkter"]:
+            exact = _exact(kind, kp, baseline)
+            maal = None if exact is None else round_target(exact, enhed)
+            da, en = _describe(kind, kp, enhed, baseline, maal, cmp)
+            out.append(
+                Target(
+                    kriterium=criterion["id"],
+                    titel=criterion["titel"],
+                    indsatsomraade=indsatsomraade,
+                    enhed=enhed,
+                    noegle=key,
+                    kontrolpunkt=_date(kp["dato"]),
+                    betegnelse=kp.get("betegnelse"),
+                    baseline=baseline,
+                    maal=maal,
+                    sammenligning=cmp,
+                    beskrivelse_da=da,
+                    beskrivelse_en=en,
+                    aaben_laesning=aaben,
+                )
+            )
+    return out
+
+
+def all_targets(
+    aftale: dict, baselines: Mapping[tuple[str, str | None], Decimal] | None = None
+) -> list[Target]:
+    """The targets of every success criterion in the agreement, in the agreement's order.
+
+    ``baselines`` maps (criterion id, key) to a baseline registered after the agreement was made.
+    """
+    registered: dict[str, dict[str | None, Decimal]] = {}
+    for (cid, key), value in (baselines or {}).items():
+        registered.setdefault(cid, {})[key] = value
+    out: list[Target] = []
+    seen: set[str] = set()
+    for area in aftale["indsatsomraader"]["omraader"]:
+        for criterion in area.get("succeskriterier", []):
+            seen.add(criterion["id"])
+            out.extend(targets_for(criterion, area["nummer"], registered.get(criterion["id"])))
+    unknown = sorted(set(registered) - seen)
+    if unknown:
+        raise ValueError(
+            f"registered baselines for criteria the agreement does not have: {', '.join(unknown)}"
+        )
+    return out
