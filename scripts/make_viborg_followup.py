@@ -1,7 +1,7 @@
 """Write the Viborg example follow-up register (agreements/viborg-2017-2021/opfoelgning.json) with its
 evidence files and minutes. EXAMPLE DATA: the seed agreement contains no follow-up; the figures are
 invented to show every audit status: most targets met, some not, one measurement missing
-(Vestervang's klagesager at the end of project year 4) and one evidence file changed after it was
+(Vestervang's klagesager at the end of project year 3) and one evidence file changed after it was
 registered (the klagesager extract for project year 2).
 
 Run: .venv/bin/python scripts/make_viborg_followup.py
@@ -23,7 +23,7 @@ KLAGESAGER = {  # area -> values at the end of project years 1-4 (None = not reg
     "Houlkærparken": [12, 12, 11, 11],
     "Houlkærvænget": [31, 28, 27, 25],
     "Rødkærparken": [0, 0, 1, 0],
-    "Vestervang": [15, 14, 13, None],
+    "Vestervang": [15, 14, None, 13],
 }
 FRAFLYTNING_2020 = {"Egeparken": 25.1, "Ellekonebakken": 22.0, "Houlkærparken": 19.8, "Houlkærvænget": 15.1, "Rødkærparken": 16.5, "Vestervang": 13.2}
 YEAR_ENDS = ["2018-03-31", "2019-03-31", "2020-03-31", "2021-03-31"]

@@ -76,11 +76,9 @@ class AuditResult:
                     f"{t.kriterium} {t.noegle or ''} {t.kontrolpunkt}: mangler data".replace("  ", " ")
                 )
             if line.bevis.status in ("ændret", "mangler"):
-                reasons.append(
-                    f"{t.kriterium} {t.noegle or ''} {t.kontrolpunkt}: dokumentation {line.bevis.status}".replace(
-                        "  ", " "
-                    )
-                )
+                reason = f"dokumentationen {line.bevis.fil} er {line.bevis.status}"
+                if reason not in reasons:  # one file may document several measurements
+                    reasons.append(reason)
         for y in self.years:
             if y.status == "mangler":
                 reasons.append(f"projektår {y.aar}: {y.evaluering} {len(y.afholdt)} af {y.lovet}")
@@ -148,7 +146,16 @@ def audit(dossier: str | Path, as_of: date | None = None) -> AuditResult:
     measured = {}
     for i, m in enumerate(register["maalinger"]):
         measured[(m["kriterium"], m.get("noegle"), m["kontrolpunkt"])] = (i, m)
-    for t in all_targets(aftale, baselines):
+    try:
+        targets = all_targets(aftale, baselines)
+    except ValueError as exc:
+        raise CouldNotRun(
+            Text(
+                f"Opfølgningsregistrets baselines passer ikke til aftalen: {exc}",
+                f"The follow-up register's baselines do not fit the agreement: {exc}",
+            )
+        ) from None
+    for t in targets:
         key = (t.kriterium, t.noegle, t.kontrolpunkt.isoformat())
         hit = measured.get(key)
         if hit is None:
@@ -157,7 +164,9 @@ def audit(dossier: str | Path, as_of: date | None = None) -> AuditResult:
             continue
         i, m = hit
         value = Decimal(str(m["vaerdi"]))
-        if t.maal is None:
+        if t.kontrolpunkt > when:
+            status = IKKE_FORFALDEN  # registered early; judged when the checkpoint has passed
+        elif t.maal is None:
             status = MANGLER
         else:
             status = OPFYLDT if evaluate(t, value) else IKKE_OPFYLDT
