@@ -625,6 +625,120 @@ def package(dossier, out, build_dir, previous, draft, trust, as_of, lang) -> Non
     click.echo(f"Wrote {out} with {n} files." if lang == "en" else f"Skrev {out} med {n} filer.")
 
 
+@main.group()
+def followup() -> None:
+    """Opfølgning på de lokale succeskriterier: Excel ud og ind / follow-up in Excel."""
+
+
+@followup.command("template")
+@click.argument("dossier", type=click.Path(path_type=str))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=str), help="Arbejdsbogen (.xlsx) / the workbook.")
+@LANG
+def followup_template(dossier: str, out: str, lang: str) -> None:
+    """Skriv en arbejdsbog med én række pr. kriterium × område × kontrolpunkt.
+
+    Baseline and target filled in; input cells for value, date, source and evidence, with data
+    validation; everything else locked.
+    """
+    from pathlib import Path
+
+    from checker.followup.excel import write_template
+
+    try:
+        rows = write_template(Path(dossier), Path(out))
+    except CouldNotRun as exc:
+        _fail(exc, lang)
+    click.echo(f"Wrote {out} with {rows} rows." if lang == "en" else f"Skrev {out} med {rows} rækker.")
+
+
+@followup.command("import")
+@click.argument("dossier", type=click.Path(path_type=str))
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--replace", is_flag=True, help="Erstat registrerede værdier, der afviger / replace differing values.")
+@LANG
+def followup_import(dossier: str, workbook: str, replace: bool, lang: str) -> None:
+    """Læs en udfyldt arbejdsbog ind i opfølgningsregistret (opfoelgning.json).
+
+    Every value is checked (type, range, criterion, area, date inside the period) and reported with
+    its exact cell; nothing is written if anything is wrong, and nothing registered is overwritten
+    without --replace. Exit 0: imported; 1: problems, nothing written; 2: could not run.
+    """
+    from pathlib import Path
+
+    from checker.followup.excel import import_workbook
+
+    try:
+        result = import_workbook(Path(dossier), Path(workbook), replace=replace)
+    except CouldNotRun as exc:
+        _fail(exc, lang)
+    for issue in result.issues:
+        colour = "red" if issue.severity == "error" else "yellow"
+        click.echo(f"  {click.style(issue.cell, bold=True)}  {click.style(issue.severity, fg=colour)}  {issue.message.get(lang)}")
+    if result.written:
+        click.echo(
+            f"Imported: {result.added} new, {result.replaced} replaced, {result.unchanged} unchanged."
+            if lang == "en"
+            else f"Indlæst: {result.added} nye, {result.replaced} erstattet, {result.unchanged} uændrede."
+        )
+    else:
+        click.echo("Nothing was written." if lang == "en" else "Intet blev skrevet.")
+    sys.exit(0 if result.written else 1)
+
+
+@main.command()
+@click.argument("dossier", type=click.Path(path_type=str))
+@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD", help="Opgørelsesdato (standard: i dag, højst periodens slutdato).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx", "docx", "pdf", "html"]), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), help="Fil (kræves for xlsx, docx, pdf og html).")
+@LANG
+def audit(dossier: str, as_of: str | None, fmt: str, output: str | None, lang: str) -> None:
+    """Revisorens opgørelse af opfølgningen på de lokale mål.
+
+    For every criterion, area and checkpoint: baseline, target, measured value, status (opfyldt /
+    ikke opfyldt / mangler data / ikke forfalden) and whether its evidence is present and unchanged;
+    for every project year whether the promised evaluations and the report to LBF took place.
+    Exit 1 when follow-up documentation is missing for something that has passed.
+    """
+    import json
+    from datetime import date
+    from pathlib import Path
+
+    from checker.followup.audit import audit as run_audit
+    from checker.report import audit as report
+
+    try:
+        when = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        _fail(CouldNotRun(Text(f"--as-of »{as_of}« er ikke en dato (ÅÅÅÅ-MM-DD).", f"--as-of '{as_of}' is not a date (YYYY-MM-DD).")), lang)
+    try:
+        from checker.dossier import open_dossier
+
+        open_dossier(dossier)
+        result = run_audit(Path(dossier), when)
+        if fmt in ("xlsx", "docx", "pdf", "html") and not output:
+            raise CouldNotRun(Text(f"--format {fmt} kræver --output FIL.", f"--format {fmt} needs --output FILE."))
+        if fmt == "text":
+            _write_output(report.render_text(result, lang), output, lang)
+        elif fmt == "json":
+            _write_output(json.dumps(report.as_dict(result), ensure_ascii=False, indent=2), output, lang)
+        elif fmt == "xlsx":
+            report.write_xlsx(result, Path(output))
+        elif fmt == "html":
+            report.write_html(result, Path(output))
+        else:
+            target = Path(output)
+            made = report.write_report(result, target.with_suffix(".docx"), pdf=fmt == "pdf")
+            if fmt == "pdf":
+                pdf = next(p for p in made if p.suffix == ".pdf")
+                if pdf != target:
+                    pdf.replace(target)
+        if fmt not in ("text", "json"):
+            click.echo(f"Wrote {output}" if lang == "en" else f"Skrev {output}")
+    except CouldNotRun as exc:
+        _fail(exc, lang)
+    sys.exit(1 if result.documentation_missing else 0)
+
+
 @main.command()
 @LANG
 @click.option("--markdown", is_flag=True, help="Som docs/rules.md / as docs/rules.md.")

@@ -376,6 +376,7 @@ def test_area_chosen_twice(viborg, base):
 
 
 def test_area_without_success_criteria(viborg, base):
+    (viborg / "opfoelgning.json").unlink()  # its entries would follow the criterion (tested below)
     edit(viborg, A, lambda d: d["indsatsomraader"]["omraader"][0].update(succeskriterier=[]))
     found = new_findings(viborg, base)
     assert [(f.code, f.pointer) for f in found if f.severity is Severity.ERROR] == [
@@ -384,6 +385,7 @@ def test_area_without_success_criteria(viborg, base):
 
 
 def test_criterion_ids_are_unique(viborg, base):
+    (viborg / "opfoelgning.json").unlink()  # its entries would follow the criterion (tested below)
     edit(
         viborg,
         A,
@@ -396,6 +398,7 @@ def test_criterion_ids_are_unique(viborg, base):
 
 
 def test_target_checkpoint_outside_the_period(viborg, base):
+    (viborg / "opfoelgning.json").unlink()  # its entries would follow the criterion (tested below)
     edit(
         viborg,
         A,
@@ -413,6 +416,7 @@ def test_target_checkpoint_outside_the_period(viborg, base):
 
 
 def test_per_area_baseline_must_name_exactly_the_areas(viborg, base):
+    (viborg / "opfoelgning.json").unlink()  # its entries would follow the criterion (tested below)
     def change(d):
         per = d["indsatsomraader"]["omraader"][0]["succeskriterier"][0]["baseline"]["per_omraade"]
         per["Houlkaervaenget"] = per.pop("Houlkærvænget")
@@ -753,6 +757,50 @@ def test_the_history_must_end_with_the_current_version(viborg, base):
         ),
     )
     assert new_findings(viborg, base) == []
+
+
+# --- follow-up register ------------------------------------------------------------------------------------
+
+R = "opfoelgning.json"
+
+
+def test_a_measurement_for_an_unknown_area_is_reported_with_did_you_mean(viborg, base):
+    edit(viborg, R, lambda d: d["maalinger"][1].update(noegle="Houlkaervaenget"))
+    found = new_findings(viborg, base)
+    assert [(f.code, f.file, f.pointer) for f in found] == [("followup-unknown-target", R, "/maalinger/1")]
+    assert found[0].hint.da == "Mente du »Houlkærvænget«?"
+
+
+def test_a_measurement_for_an_unknown_criterion_or_checkpoint(viborg, base):
+    edit(
+        viborg,
+        R,
+        lambda d: (
+            d["maalinger"][0].update(kriterium="5.1-klagesag"),
+            d["maalinger"][2].update(kontrolpunkt="2018-06-30"),
+        ),
+    )
+    found = new_findings(viborg, base)
+    assert [(f.code, f.pointer) for f in found] == [
+        ("followup-unknown-target", "/maalinger/0/kriterium"),
+        ("followup-unknown-target", "/maalinger/2/kontrolpunkt"),
+    ]
+    assert found[0].hint.da == "Mente du »5.1-klagesager«?"
+
+
+def test_a_measurement_dated_outside_the_period(viborg, base):
+    edit(viborg, R, lambda d: d["maalinger"][0].update(dato="2016-12-31"))
+    found = new_findings(viborg, base)
+    assert [(f.code, f.pointer) for f in found] == [("followup-date-outside-period", "/maalinger/0/dato")]
+
+
+def test_an_evaluation_the_agreement_does_not_promise(viborg, base):
+    edit(viborg, R, lambda d: d["evalueringer"][0].update(evaluering="pkg-evalueringer"))
+    found = new_findings(viborg, base)
+    assert [(f.code, f.pointer) for f in found] == [
+        ("followup-unknown-evaluation", "/evalueringer/0/evaluering")
+    ]
+    assert found[0].hint.da == "Mente du »pkg-evaluering«?"
 
 
 def test_rules_do_not_run_on_an_agreement_with_schema_errors(viborg):

@@ -26,6 +26,7 @@ FAMILIES: dict[str, Text] = {
     "organisation": Text("Organisering", "Organisation"),
     "period": Text("Periode og milepæle", "Period and milestones"),
     "signatures": Text("Underskrifter og revision", "Signatures and revision"),
+    "followup": Text("Opfølgningsregister", "Follow-up register"),
 }
 
 
@@ -96,6 +97,7 @@ def load_all() -> dict[str, Rule]:
         annexes,
         criteria,
         finance,
+        followup,
         names,
         organisation,
         period,
