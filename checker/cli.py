@@ -724,10 +724,10 @@ def audit(dossier: str, as_of: str | None, fmt: str, output: str | None, lang: s
         elif fmt == "xlsx":
             report.write_xlsx(result, Path(output))
         elif fmt == "html":
-            report.write_html(result, Path(output))
+            report.write_html(result, Path(output), helhedsplan=_helhedsplan(dossier))
         else:
             target = Path(output)
-            made = report.write_report(result, target.with_suffix(".docx"), pdf=fmt == "pdf")
+            made = report.write_report(result, target.with_suffix(".docx"), pdf=fmt == "pdf", helhedsplan=_helhedsplan(dossier))
             if fmt == "pdf":
                 pdf = next(p for p in made if p.suffix == ".pdf")
                 if pdf != target:
@@ -737,6 +737,16 @@ def audit(dossier: str, as_of: str | None, fmt: str, output: str | None, lang: s
     except CouldNotRun as exc:
         _fail(exc, lang)
     sys.exit(1 if result.documentation_missing else 0)
+
+
+def _helhedsplan(dossier: str) -> str | None:
+    import json
+    from pathlib import Path
+
+    try:
+        return json.loads((Path(dossier) / "samarbejdsaftale.json").read_text(encoding="utf-8"))["helhedsplan"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 @main.command()
