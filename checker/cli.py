@@ -632,7 +632,13 @@ def followup() -> None:
 
 @followup.command("template")
 @click.argument("dossier", type=click.Path(path_type=str))
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=str), help="Arbejdsbogen (.xlsx) / the workbook.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Arbejdsbogen (.xlsx) / the workbook.",
+)
 @LANG
 def followup_template(dossier: str, out: str, lang: str) -> None:
     """Skriv en arbejdsbog med én række pr. kriterium × område × kontrolpunkt.
@@ -654,7 +660,9 @@ def followup_template(dossier: str, out: str, lang: str) -> None:
 @followup.command("import")
 @click.argument("dossier", type=click.Path(path_type=str))
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=str))
-@click.option("--replace", is_flag=True, help="Erstat registrerede værdier, der afviger / replace differing values.")
+@click.option(
+    "--replace", is_flag=True, help="Erstat registrerede værdier, der afviger / replace differing values."
+)
 @LANG
 def followup_import(dossier: str, workbook: str, replace: bool, lang: str) -> None:
     """Læs en udfyldt arbejdsbog ind i opfølgningsregistret (opfoelgning.json).
@@ -673,7 +681,9 @@ def followup_import(dossier: str, workbook: str, replace: bool, lang: str) -> No
         _fail(exc, lang)
     for issue in result.issues:
         colour = "red" if issue.severity == "error" else "yellow"
-        click.echo(f"  {click.style(issue.cell, bold=True)}  {click.style(issue.severity, fg=colour)}  {issue.message.get(lang)}")
+        click.echo(
+            f"  {click.style(issue.cell, bold=True)}  {click.style(issue.severity, fg=colour)}  {issue.message.get(lang)}"
+        )
     if result.written:
         click.echo(
             f"Imported: {result.added} new, {result.replaced} replaced, {result.unchanged} unchanged."
@@ -687,9 +697,25 @@ def followup_import(dossier: str, workbook: str, replace: bool, lang: str) -> No
 
 @main.command()
 @click.argument("dossier", type=click.Path(path_type=str))
-@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD", help="Opgørelsesdato (standard: i dag, højst periodens slutdato).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx", "docx", "pdf", "html"]), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), help="Fil (kræves for xlsx, docx, pdf og html).")
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="ÅÅÅÅ-MM-DD",
+    help="Opgørelsesdato (standard: i dag, højst periodens slutdato).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "xlsx", "docx", "pdf", "html"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Fil (kræves for xlsx, docx, pdf og html).",
+)
 @LANG
 def audit(dossier: str, as_of: str | None, fmt: str, output: str | None, lang: str) -> None:
     """Revisorens opgørelse af opfølgningen på de lokale mål.
@@ -709,14 +735,24 @@ def audit(dossier: str, as_of: str | None, fmt: str, output: str | None, lang: s
     try:
         when = date.fromisoformat(as_of) if as_of else None
     except ValueError:
-        _fail(CouldNotRun(Text(f"--as-of »{as_of}« er ikke en dato (ÅÅÅÅ-MM-DD).", f"--as-of '{as_of}' is not a date (YYYY-MM-DD).")), lang)
+        _fail(
+            CouldNotRun(
+                Text(
+                    f"--as-of »{as_of}« er ikke en dato (ÅÅÅÅ-MM-DD).",
+                    f"--as-of '{as_of}' is not a date (YYYY-MM-DD).",
+                )
+            ),
+            lang,
+        )
     try:
         from checker.dossier import open_dossier
 
         open_dossier(dossier)
         result = run_audit(Path(dossier), when)
         if fmt in ("xlsx", "docx", "pdf", "html") and not output:
-            raise CouldNotRun(Text(f"--format {fmt} kræver --output FIL.", f"--format {fmt} needs --output FILE."))
+            raise CouldNotRun(
+                Text(f"--format {fmt} kræver --output FIL.", f"--format {fmt} needs --output FILE.")
+            )
         if fmt == "text":
             _write_output(report.render_text(result, lang), output, lang)
         elif fmt == "json":
@@ -727,7 +763,9 @@ def audit(dossier: str, as_of: str | None, fmt: str, output: str | None, lang: s
             report.write_html(result, Path(output), helhedsplan=_helhedsplan(dossier))
         else:
             target = Path(output)
-            made = report.write_report(result, target.with_suffix(".docx"), pdf=fmt == "pdf", helhedsplan=_helhedsplan(dossier))
+            made = report.write_report(
+                result, target.with_suffix(".docx"), pdf=fmt == "pdf", helhedsplan=_helhedsplan(dossier)
+            )
             if fmt == "pdf":
                 pdf = next(p for p in made if p.suffix == ".pdf")
                 if pdf != target:
@@ -744,7 +782,9 @@ def _helhedsplan(dossier: str) -> str | None:
     from pathlib import Path
 
     try:
-        return json.loads((Path(dossier) / "samarbejdsaftale.json").read_text(encoding="utf-8"))["helhedsplan"]
+        return json.loads((Path(dossier) / "samarbejdsaftale.json").read_text(encoding="utf-8"))[
+            "helhedsplan"
+        ]
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

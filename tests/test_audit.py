@@ -58,9 +58,19 @@ def test_the_viborg_example_shows_every_status_as_of_mid_2020():
 def test_registered_baselines_make_targets_and_open_readings_are_evaluated_as_recorded():
     result = audit(VIBORG, date(2021, 3, 31))
     edu = _line(result, "5.3-uddannelse-18-29", None, "2020-12-31")
-    assert (edu.target.baseline, edu.target.maal, edu.maalt, edu.status) == (38, D("41.8"), D("42.5"), "opfyldt")
+    assert (edu.target.baseline, edu.target.maal, edu.maalt, edu.status) == (
+        38,
+        D("41.8"),
+        D("42.5"),
+        "opfyldt",
+    )
     topi = _line(result, "5.4-topi-roed", None, "2018-03-31")
-    assert (topi.target.baseline, topi.target.maal, topi.maalt, topi.status) == (24, D("22.8"), 23, "ikke opfyldt")
+    assert (topi.target.baseline, topi.target.maal, topi.maalt, topi.status) == (
+        24,
+        D("22.8"),
+        23,
+        "ikke opfyldt",
+    )
     tryghed = _line(result, "5.1-tryghed", "meget trygge", "2020-12-31")
     assert (tryghed.target.sammenligning, tryghed.maalt, tryghed.status) == ("over", 31, "ikke opfyldt")
     assert _line(result, "5.1-fraflytning", "Egeparken", "2020-12-31").target.aaben_laesning is True

@@ -417,6 +417,7 @@ def test_target_checkpoint_outside_the_period(viborg, base):
 
 def test_per_area_baseline_must_name_exactly_the_areas(viborg, base):
     (viborg / "opfoelgning.json").unlink()  # its entries would follow the criterion (tested below)
+
     def change(d):
         per = d["indsatsomraader"]["omraader"][0]["succeskriterier"][0]["baseline"]["per_omraade"]
         per["Houlkaervaenget"] = per.pop("Houlkærvænget")

@@ -374,7 +374,9 @@ def verify_pdf(pdf: Path, trust: list[Path] = (), required_fields: list[str] = (
         except Exception as exc:  # unsupported formats, malformed CMS, ...: report and go on
             info = _unreadable(sig.field_name, exc)
         else:
-            later_checked = later_checked or (sig.sig_object_type != "/DocTimeStamp" and info.intact and not info.modified_after)
+            later_checked = later_checked or (
+                sig.sig_object_type != "/DocTimeStamp" and info.intact and not info.modified_after
+            )
         ordered.append((revision, info))
     signatures = [info for _rev, info in sorted(ordered, key=lambda pair: pair[0])]
 
