@@ -30,6 +30,7 @@ bench: $(STAMP)
 	sh benchmarks/check.sh
 	sh benchmarks/build.sh
 	sh benchmarks/sign.sh
+	sh benchmarks/audit.sh
 
 clean:
 	rm -rf $(VENV) generated/*/ .pytest_cache
