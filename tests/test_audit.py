@@ -86,6 +86,14 @@ def test_evaluations_per_project_year():
     assert len(result.years) == 12
 
 
+def test_evaluations_after_the_as_of_date_do_not_count_yet():
+    result = audit(VIBORG, date(2020, 6, 30))
+    statuses = {(y.aar, y.evaluering): (y.status, len(y.afholdt)) for y in result.years}
+    assert statuses[(4, "pkg-evaluering")] == ("ikke forfalden", 0)
+    assert statuses[(3, "pkg-evaluering")] == ("ok", 2)
+    assert statuses[(3, "lbf-afrapportering")] == ("ok", 1)  # held 30.6.2020, the as-of date itself
+
+
 def test_a_missing_evaluation_is_documentation_missing(viborg):
     data = load(viborg / "opfoelgning.json")
     data["evalueringer"] = [

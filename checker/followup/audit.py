@@ -184,7 +184,8 @@ def audit(dossier: str | Path, as_of: date | None = None) -> AuditResult:
 
     held: dict[str, list[dict]] = {}
     for e in register["evalueringer"]:
-        held.setdefault(e["evaluering"], []).append(e)
+        if date.fromisoformat(e["dato"]) <= when:  # what happened after the as-of date is not yet known
+            held.setdefault(e["evaluering"], []).append(e)
     k = 0
     while _add_years(start, k) <= slut:
         first = _add_years(start, k)
