@@ -846,7 +846,7 @@ def new(folder: str, lang: str, start: str | None) -> None:
 @click.option(
     "--write",
     "workspace",
-    type=click.Path(file_okay=False, path_type=str),
+    type=click.Path(file_okay=False, exists=True, path_type=str),
     help="Skriv indstillingen i WORKSPACE/.vscode/settings.json / write it to WORKSPACE/.vscode/settings.json.",
 )
 def schemas(lang: str, vscode: bool, workspace: str | None) -> None:

@@ -52,3 +52,9 @@ def test_write_refuses_settings_with_comments_and_leaves_them_alone(run, tmp_pat
     code, _, err = run("schemas", "--write", tmp_path)
     assert code == 2 and "kan ikke læses som ren JSON" in err
     assert "// my comment" in settings.read_text(encoding="utf-8")
+
+
+def test_write_refuses_a_workspace_that_does_not_exist(run, tmp_path):
+    code, _, err = run("schemas", "--write", tmp_path / "findes-ikke")
+    assert code == 2 and "does not exist" in err
+    assert not (tmp_path / "findes-ikke").exists()
