@@ -516,7 +516,7 @@ def diff(old: str, new: str, fmt: str, output: str | None, lang: str) -> None:
     from pathlib import Path
 
     from checker.diff import diff_dossiers
-    from checker.report.changes import as_json, render_text
+    from checker.report.changes import as_json, render_text, write_changes_document
 
     try:
         changes = diff_dossiers(Path(old), Path(new))
@@ -525,7 +525,7 @@ def diff(old: str, new: str, fmt: str, output: str | None, lang: str) -> None:
                 raise CouldNotRun(
                     Text("--format docx/pdf kræver --output FIL.", "--format docx/pdf needs --output FILE.")
                 )
-            _write_changes_document(changes, Path(old), Path(new), Path(output), fmt)
+            write_changes_document(changes, Path(old), Path(new), Path(output), pdf=fmt == "pdf")
             click.echo(f"Wrote {output}" if lang == "en" else f"Skrev {output}")
         elif fmt == "json":
             _write_output(json.dumps(as_json(changes, old, new), ensure_ascii=False, indent=2), output, lang)
@@ -534,28 +534,6 @@ def diff(old: str, new: str, fmt: str, output: str | None, lang: str) -> None:
     except CouldNotRun as exc:
         _fail(exc, lang)
     sys.exit(1 if changes else 0)
-
-
-def _write_changes_document(changes, old, new, output, fmt: str) -> None:
-    import json
-    import shutil
-    import tempfile
-    from pathlib import Path
-
-    from checker.report.changes import write_aendringsoversigt
-
-    old_aftale = json.loads((old / "samarbejdsaftale.json").read_text(encoding="utf-8"))
-    new_aftale = json.loads((new / "samarbejdsaftale.json").read_text(encoding="utf-8"))
-    with tempfile.TemporaryDirectory(prefix="aftale-diff-") as tmp:
-        docx = write_aendringsoversigt(changes, old_aftale, new_aftale, Path(tmp) / (output.stem + ".docx"))
-        made = docx
-        if fmt == "pdf":
-            from checker.assemble.pdf import convert
-
-            (made,) = convert([docx], Path(tmp))
-        output.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(made, output.with_name(f".{output.name}.tmp"))
-        output.with_name(f".{output.name}.tmp").replace(output)
 
 
 @main.command()

@@ -4,6 +4,7 @@ Landsbyggefonden with a revision of the strategic agreement."""
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Iterable
@@ -177,3 +178,25 @@ def write_aendringsoversigt(
             )
         ) from None
     return out_docx
+
+
+def write_changes_document(
+    changes: list[Change], old: Path, new: Path, output: Path, *, pdf: bool = False
+) -> Path:
+    """The ændringsoversigt for two dossier versions as Word, or as PDF/A (LibreOffice), written whole to
+    `output` (temp file beside it, then renamed)."""
+    import shutil
+
+    old_aftale = json.loads((old / "samarbejdsaftale.json").read_text(encoding="utf-8"))
+    new_aftale = json.loads((new / "samarbejdsaftale.json").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="aftale-diff-") as tmp:
+        made = write_aendringsoversigt(changes, old_aftale, new_aftale, Path(tmp) / (output.stem + ".docx"))
+        if pdf:
+            from checker.assemble.pdf import convert
+
+            (made,) = convert([made], Path(tmp))
+        output.parent.mkdir(parents=True, exist_ok=True)
+        partial = output.with_name(f".{output.name}.tmp")
+        shutil.copyfile(made, partial)
+        partial.replace(output)
+    return output
