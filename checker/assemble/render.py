@@ -62,9 +62,11 @@ def render_docx(
     *,
     images: dict[str, Path] | None = None,
     properties: dict[str, Any] | None = None,
+    context_for=None,
 ) -> bytes:
     """Render one template to .docx bytes (nothing is written); `properties` set the document's core
-    properties (title, language, dates). Raises RenderError."""
+    properties (title, language, dates); `context_for(tpl)`, when given, adds context that needs the
+    template itself (inline images inside lists). Raises RenderError."""
     from docx.opc.exceptions import PackageNotFoundError
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
@@ -76,6 +78,8 @@ def render_docx(
         ctx = dict(context)
         for key, path in (images or {}).items():
             ctx[key] = InlineImage(tpl, str(path), width=Mm(160)) if path else None
+        if context_for is not None:
+            ctx.update(context_for(tpl))
         tpl.render(ctx, jinja_env=environment(), autoescape=True)
         for key, value in (properties or {}).items():
             setattr(tpl.docx.core_properties, key, value)

@@ -614,64 +614,6 @@ def report_context(result: AuditResult, charts: dict[str, object], helhedsplan: 
     }
 
 
-def _render_report(template: Path, context_for, properties: dict) -> bytes:
-    """Render with docxtpl in the project's sandbox (checker.assemble.render.environment(), autoescape);
-    `context_for(tpl)` makes the context (it needs the template for InlineImage)."""
-    import zipfile
-
-    from docx.opc.exceptions import PackageNotFoundError
-    from docxtpl import DocxTemplate
-    from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
-
-    from checker.assemble.render import RenderError, _guard, environment
-
-    name = template.name
-    _guard(template)
-    try:
-        tpl = DocxTemplate(str(template))
-        tpl.render(context_for(tpl), jinja_env=environment(), autoescape=True)
-        for key, value in properties.items():
-            setattr(tpl.docx.core_properties, key, value)
-        out = io.BytesIO()
-        tpl.save(out)
-    except UndefinedError as exc:
-        raise RenderError(
-            Text(
-                f"Skabelonen {name} bruger en værdi, som revisionen ikke har: {exc.message}.",
-                f"The template {name} uses a value the audit does not have: {exc.message}.",
-            )
-        ) from None
-    except SecurityError as exc:
-        raise RenderError(
-            Text(
-                f"Skabelonen {name} forsøger at nå Pythons indre ({exc}); den bliver ikke brugt.",
-                f"The template {name} tries to reach Python internals ({exc}); it is not used.",
-            )
-        ) from None
-    except TemplateSyntaxError as exc:
-        raise RenderError(
-            Text(
-                f"Skabelonen {name} har en fejl i et flet-felt (linje {exc.lineno} i dokumentets XML): {exc.message}.",
-                f"The template {name} has an error in a merge field (line {exc.lineno} of its XML): {exc.message}.",
-            )
-        ) from None
-    except TemplateError as exc:
-        raise RenderError(
-            Text(
-                f"Skabelonen {name} kan ikke flettes: {exc}.",
-                f"The template {name} cannot be rendered: {exc}.",
-            )
-        ) from None
-    except (OSError, KeyError, ValueError, PackageNotFoundError, zipfile.BadZipFile) as exc:
-        raise RenderError(
-            Text(
-                f"Skabelonen {name} kan ikke åbnes som Word-dokument: {exc}.",
-                f"The template {name} cannot be opened as a Word document: {exc}.",
-            )
-        ) from None
-    return out.getvalue()
-
-
 def write_report(
     result: AuditResult,
     out_docx: Path,
@@ -686,6 +628,7 @@ def write_report(
     from docx.shared import Mm
     from docxtpl import InlineImage
 
+    from checker.assemble.render import render_docx
     from checker.followup.charts import criterion_charts
     from checker.resources import template_dir
 
@@ -710,7 +653,7 @@ def write_report(
             return report_context(result, images, helhedsplan)
 
         docx = staging / out_docx.name
-        docx.write_bytes(_render_report(template, context_for, properties))
+        docx.write_bytes(render_docx(template, {}, properties=properties, context_for=context_for))
         made = [docx]
         if pdf:
             from checker.assemble.pdf import convert
