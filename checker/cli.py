@@ -69,6 +69,26 @@ def validate(dossier: str, lang: str, fmt: str) -> None:
     sys.exit(0 if result.valid else 1)
 
 
+def _as_of(value: str | None, lang: str):
+    """The --as-of date, or None; a malformed date ends the command with exit 2 and a clear message."""
+    from datetime import date
+
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(
+            CouldNotRun(
+                Text(
+                    f"--as-of »{value}« er ikke en dato (ÅÅÅÅ-MM-DD).",
+                    f"--as-of '{value}' is not a date (YYYY-MM-DD).",
+                )
+            ),
+            lang,
+        )
+
+
 def _write_output(text: str, output: str | None, lang: str) -> None:
     """Print, or write the whole report to a file atomically (temp file, fsync, rename)."""
     if output is None:
@@ -141,26 +161,12 @@ def check(
     Pre-submission check: schemas, then every rule across the agreement, its annexes, workbooks and
     PDFs. Exit 0: no errors (warnings allowed unless --strict); 1: errors; 2: could not run.
     """
-    from datetime import date
     from pathlib import Path
 
     from checker.check import check_dossier, registry
     from checker.findings import Severity
 
-    when = None
-    if as_of:
-        try:
-            when = date.fromisoformat(as_of)
-        except ValueError:
-            _fail(
-                CouldNotRun(
-                    Text(
-                        f"--as-of »{as_of}« er ikke en dato (ÅÅÅÅ-MM-DD).",
-                        f"--as-of '{as_of}' is not a date (YYYY-MM-DD).",
-                    )
-                ),
-                lang,
-            )
+    when = _as_of(as_of, lang)
     try:
         result = check_dossier(dossier, as_of=when, ruleset_dir=Path(ruleset_dir) if ruleset_dir else None)
     except CouldNotRun as exc:
@@ -231,26 +237,12 @@ def build(
     Build the agreement and its annexes as Danish Word documents and PDF/A. The check runs first: a
     dossier with errors is refused unless --draft. Exit 0: built; 1: refused; 2: could not run.
     """
-    from datetime import date
     from pathlib import Path
 
     from checker.assemble.build import BuildRefused
     from checker.assemble.build import build as run_build
 
-    when = None
-    if as_of:
-        try:
-            when = date.fromisoformat(as_of)
-        except ValueError:
-            _fail(
-                CouldNotRun(
-                    Text(
-                        f"--as-of »{as_of}« er ikke en dato (ÅÅÅÅ-MM-DD).",
-                        f"--as-of '{as_of}' is not a date (YYYY-MM-DD).",
-                    )
-                ),
-                lang,
-            )
+    when = _as_of(as_of, lang)
     try:
         result = run_build(
             dossier,
@@ -456,7 +448,6 @@ def verify(target: str, trust: tuple[str, ...], fmt: str, as_of: str | None, lan
     2: could not run.
     """
     import json
-    from datetime import date
     from pathlib import Path
 
     from checker.report import signatures as out
@@ -465,7 +456,7 @@ def verify(target: str, trust: tuple[str, ...], fmt: str, as_of: str | None, lan
     if not path.is_file():
         _fail(CouldNotRun(Text(f"{path} findes ikke.", f"{path} does not exist.")), lang)
     trusted = [Path(t) for t in trust]
-    when = date.fromisoformat(as_of) if as_of else None
+    when = _as_of(as_of, lang)
     try:
         if path.suffix.lower() == ".zip":
             from checker.package import verify_package
@@ -569,7 +560,6 @@ def package(dossier, out, build_dir, previous, draft, trust, as_of, lang) -> Non
     --previous, and manifest.json with the sha256 of every file. Refuses when the check fails or a
     required signature is missing (unless --draft). The same inputs give a byte-identical zip.
     """
-    from datetime import date
     from pathlib import Path
 
     from checker.package import PackageRefused, create_package
@@ -582,7 +572,7 @@ def package(dossier, out, build_dir, previous, draft, trust, as_of, lang) -> Non
             previous=Path(previous) if previous else None,
             draft=draft,
             trust=[Path(t) for t in trust],
-            as_of=date.fromisoformat(as_of) if as_of else None,
+            as_of=_as_of(as_of, lang),
         )
     except PackageRefused as exc:
         if exc.result is not None:
@@ -593,11 +583,7 @@ def package(dossier, out, build_dir, previous, draft, trust, as_of, lang) -> Non
             click.echo("  " + detail.get(lang))
         click.echo(click.style("aftale: ", fg="red", bold=True) + exc.reason.get(lang), err=True)
         sys.exit(1)
-    except (CouldNotRun, ValueError) as exc:
-        if isinstance(exc, ValueError):
-            exc = CouldNotRun(
-                Text(f"--as-of »{as_of}« er ikke en dato.", f"--as-of '{as_of}' is not a date.")
-            )
+    except CouldNotRun as exc:
         _fail(exc, lang)
     n = len(manifest["files"]) + 1
     click.echo(f"Wrote {out} with {n} files." if lang == "en" else f"Skrev {out} med {n} filer.")
@@ -704,24 +690,12 @@ def audit(dossier: str, as_of: str | None, fmt: str, output: str | None, lang: s
     Exit 1 when follow-up documentation is missing for something that has passed.
     """
     import json
-    from datetime import date
     from pathlib import Path
 
     from checker.followup.audit import audit as run_audit
     from checker.report import audit as report
 
-    try:
-        when = date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        _fail(
-            CouldNotRun(
-                Text(
-                    f"--as-of »{as_of}« er ikke en dato (ÅÅÅÅ-MM-DD).",
-                    f"--as-of '{as_of}' is not a date (YYYY-MM-DD).",
-                )
-            ),
-            lang,
-        )
+    when = _as_of(as_of, lang)
     try:
         from checker.dossier import open_dossier
 

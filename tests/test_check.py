@@ -9,6 +9,8 @@ import time
 import zipfile
 from xml.etree import ElementTree as ET
 
+import pytest
+
 from checker.check import registry
 from tests.conftest import ROOT, VIBORG, column_of, dump, load
 
@@ -257,3 +259,18 @@ def test_starting_check_imports_no_heavy_library():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == ""
+
+
+@pytest.mark.parametrize("command", ["check", "build", "audit", "package", "verify"])
+def test_a_malformed_as_of_date_exits_2_with_a_message_in_every_command(run, tmp_path, command):
+    target = VIBORG
+    extra: list = []
+    if command == "package":
+        extra = ["--out", tmp_path / "p.zip"]
+    if command == "verify":
+        target = tmp_path / "p.zip"
+        target.write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip: the date is refused before it is read
+    code, out, err = run(command, target, *extra, "--as-of", "31.3.2021")
+    assert code == 2
+    assert "--as-of »31.3.2021« er ikke en dato (ÅÅÅÅ-MM-DD)." in err
+    assert "Traceback" not in out + err
