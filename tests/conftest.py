@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,35 @@ def normalise(text: str) -> str:
     """Whitespace collapsed, and line-end hyphenation joined, so prose compares word for word."""
     text = re.sub(r"\s+", " ", text)
     return re.sub(r"- (?=\S)", "-", text).strip()
+
+
+# --- headless Chromium, for the HTML pages (Debian's chromium, installed by `make test`) -------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",  # this machine's closed network refuses Chromium's own traffic
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    assert CHROMIUM, "chromium is missing: `make test` installs it (scripts/debian-packages.txt)"
+    return CHROMIUM
+
+
+def browser(chromium: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run headless Chromium once with its own profile folder."""
+    return subprocess.run(
+        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

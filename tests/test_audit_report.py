@@ -8,31 +8,16 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from checker.followup.audit import AuditResult, Evidence, Line, YearCheck
 from checker.followup.targets import Target
 from checker.report import audit as report
-from tests.conftest import ROOT, VIBORG
+from tests.conftest import ROOT, VIBORG, browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-]
 PNG = b"\x89PNG\r\n\x1a\n"
 D = Decimal
 
@@ -162,18 +147,6 @@ def hand_built() -> AuditResult:
 @pytest.fixture(scope="module")
 def result() -> AuditResult:
     return hand_built()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    assert CHROMIUM, "chromium is missing: `make test` installs it (scripts/debian-packages.txt)"
-    return CHROMIUM
-
-
-def _browser(chromium: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [chromium, *FLAGS, f"--user-data-dir={profile}", *args], capture_output=True, text=True, timeout=120
-    )
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -469,7 +442,7 @@ def test_html_dashboard_in_chromium(result, tmp_path, chromium):
     assert '<html lang="da">' in html
     assert html.count("data:image/png;base64,") == 3
 
-    dom = _browser(chromium, tmp_path / "profile", "--dump-dom", out.as_uri())
+    dom = browser(chromium, tmp_path / "profile", "--dump-dom", out.as_uri())
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert re.search(r'id="tile-opfyldt"><b>3</b>', dom.stdout)
     assert re.search(r'id="tile-ikke-opfyldt"><b>1</b>', dom.stdout)
@@ -493,7 +466,7 @@ def test_html_dashboard_of_the_viborg_register_screenshot(tmp_path, chromium):
     criteria = list(dict.fromkeys(line.target.kriterium for line in result.lines))
     assert html.count("data:image/png;base64,") == len(criteria)
 
-    dom = _browser(chromium, tmp_path / "profile", "--dump-dom", out.as_uri())
+    dom = browser(chromium, tmp_path / "profile", "--dump-dom", out.as_uri())
     assert dom.returncode == 0, dom.stderr[-2000:]
     for status in ("opfyldt", "ikke opfyldt", "mangler data", "ikke forfalden"):
         assert f'id="tile-{status.replace(" ", "-")}"><b>{result.count(status)}</b>' in dom.stdout
@@ -503,7 +476,7 @@ def test_html_dashboard_of_the_viborg_register_screenshot(tmp_path, chromium):
     shots.mkdir(parents=True, exist_ok=True)
     shot = shots / "audit-dashboard.png"
     shot.unlink(missing_ok=True)
-    run = _browser(
+    run = browser(
         chromium, tmp_path / "profile2", f"--screenshot={shot}", "--window-size=1280,2000", out.as_uri()
     )
     assert run.returncode == 0, run.stderr[-2000:]

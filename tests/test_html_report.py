@@ -4,38 +4,8 @@ Chromium in headless mode (installed by the set-up), its content asserted, a scr
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-from pathlib import Path
 
-import pytest
-
-from tests.conftest import ROOT, dump, load
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    assert CHROMIUM, "chromium is missing: `make test` installs it (scripts/debian-packages.txt)"
-    return CHROMIUM
-
-
-def _browser(chromium: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [chromium, *FLAGS, f"--user-data-dir={profile}", *args], capture_output=True, text=True, timeout=120
-    )
+from tests.conftest import ROOT, browser, dump, load
 
 
 def test_html_report_renders_in_chromium_with_the_findings(run, viborg, tmp_path, chromium):
@@ -50,7 +20,7 @@ def test_html_report_renders_in_chromium_with_the_findings(run, viborg, tmp_path
     assert not re.search(r'(src|href)\s*=\s*"(https?:|//)', html)
     assert "<script" not in html
 
-    dom = _browser(chromium, tmp_path / "profile", "--dump-dom", report.as_uri())
+    dom = browser(chromium, tmp_path / "profile", "--dump-dom", report.as_uri())
     assert dom.returncode == 0, dom.stderr[-2000:]
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", dom.stdout))
     assert "Dossieret har fejl" in text
@@ -65,7 +35,7 @@ def test_html_report_renders_in_chromium_with_the_findings(run, viborg, tmp_path
     shots = ROOT / "generated" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     shot = shots / "check-report.png"
-    result = _browser(
+    result = browser(
         chromium, tmp_path / "profile2", f"--screenshot={shot}", "--window-size=1280,1400", report.as_uri()
     )
     assert result.returncode == 0, result.stderr[-2000:]
@@ -78,6 +48,6 @@ def test_html_report_in_english_for_a_clean_dossier(run, tmp_path, chromium):
 
     report = tmp_path / "report.html"
     assert run("check", VIBORG, "--format", "html", "--lang", "en", "--output", report)[0] == 0
-    dom = _browser(chromium, tmp_path / "profile", "--dump-dom", report.as_uri())
+    dom = browser(chromium, tmp_path / "profile", "--dump-dom", report.as_uri())
     assert '<html lang="en">' in dom.stdout
     assert "No errors" in dom.stdout and "criterion-open-question" in dom.stdout
