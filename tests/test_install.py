@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -85,3 +88,221 @@ def test_installed_wheel_validates_outside_the_repository(wheel, tmp_path):
         timeout=60,
     )
     assert check.stdout.strip() == str(site / "checker" / "schemas")
+
+
+# --- a clean install: the wheel without the test extras, every command once -------------------------------
+#
+# Issue 9: `package --previous` imported pikepdf, which was only a test dependency, so a normal install
+# ended in a traceback. Here the wheel goes into a fresh virtual environment (no system site-packages,
+# no [test] extra) and the installed console script runs every command once on a copy of the Viborg
+# dossier outside the repository, with the exit codes the README gives for the example.
+
+DELAFTALER = (
+    "delaftale-5.1-tryghed-og-trivsel.pdf",
+    "delaftale-5.3-uddannelse-og-beskaeftigelse.pdf",
+    "delaftale-5.4-forebyggelse-og-foraeldreansvar.pdf",
+)
+# party short name → (signer, organisation, dev-cert file stem), as in the README walkthrough
+SIGNERS = {
+    "boligselskabet-viborg": ("Birthe Ærø", "Boligselskabet Viborg", "birthe-aeroe"),
+    "boligselskabet-sct-joergen-viborg": (
+        "Jørgen Ågård",
+        "Boligselskabet Sct. Jørgen Viborg",
+        "joergen-aagaard",
+    ),
+    "bjerringbro-andelsboligforening": ("Søren Øster", "Bjerringbro Andelsboligforening", "soeren-oester"),
+    "viborg-kommune": ("Ulla Åkjær", "Viborg Kommune", "ulla-aakjaer"),
+}
+TRUST = ("--trust", "certs/dev-ca.cert.pem")
+BUILT = "generated/viborg"  # `build viborg` without --out, run in the work folder
+
+
+def _sign_all(pdf: str) -> list[tuple[tuple[str, ...], int]]:
+    return [
+        (
+            (
+                "sign",
+                pdf,
+                "--party",
+                slug,
+                "--key",
+                f"certs/{stem}.key.pem",
+                "--cert",
+                f"certs/{stem}.cert.pem",
+            ),
+            0,
+        )
+        for slug, (_name, _org, stem) in SIGNERS.items()
+    ]
+
+
+# Every invocation, in order, with its exact expected exit code; run in a work folder holding
+#   viborg/      a copy of agreements/viborg-2017-2021 (the current version),
+#   forrige/     the previous version: the same with one change (Ellekonebakken's baseline 34, now 32),
+#   registreret/ a copy for `sign --record`,   importeret/ a copy for `followup import`.
+STEPS: list[tuple[tuple[str, ...], int]] = [
+    (("--version",), 0),
+    (("validate", "viborg"), 0),
+    (("check", "viborg"), 0),  # 0 with 4 warnings
+    (("rules",), 0),
+    (("schemas",), 0),
+    (("new", "nyt", "--start", "2027-01-01"), 0),
+    (("build", "viborg"), 0),  # Word and PDF/A through LibreOffice, into generated/viborg
+    *[
+        (("dev-cert", "--name", name, "--organisation", org, "--out", "certs"), 0)
+        for name, org, _stem in SIGNERS.values()
+    ],
+    # the secretariat's test certificate, to seal the package
+    (
+        (
+            "dev-cert",
+            "--name",
+            "Sara Sekretær",
+            "--organisation",
+            "Boligselskabernes Fællessekretariat",
+            "--out",
+            "certs",
+        ),
+        0,
+    ),
+    *_sign_all(f"{BUILT}/samarbejdsaftale.pdf"),
+    *[step for delaftale in DELAFTALER for step in _sign_all(f"{BUILT}/{delaftale}")],
+    (("verify", f"{BUILT}/samarbejdsaftale.pdf", *TRUST), 0),
+    (
+        (
+            "sign",
+            "registreret",
+            "--record",
+            "--party",
+            "viborg-kommune",
+            "--name",
+            "Ulla Åkjær",
+            "--date",
+            "2017-03-20",
+            "--method",
+            "e-signature",
+        ),
+        0,
+    ),
+    (("diff", "forrige", "viborg"), 1),  # 1: there is a change
+    (("diff", "forrige", "viborg", "--format", "pdf", "--output", "aendringsoversigt.pdf"), 1),
+    # every document signed by every party, so no --draft: the package is complete; --previous adds the
+    # ændringsoversigt, whose PDF is normalised with pikepdf (the path of issue 9)
+    (
+        (
+            "package",
+            "viborg",
+            "--out",
+            "viborg.zip",
+            "--previous",
+            "forrige",
+            *TRUST,
+            "--key",
+            "certs/sara-sekretaer.key.pem",
+            "--cert",
+            "certs/sara-sekretaer.cert.pem",
+        ),
+        0,
+    ),
+    (("verify", "viborg.zip", *TRUST), 0),  # sealed, signed, checked: intact
+    (("followup", "template", "viborg", "--out", "opfoelgning.xlsx"), 0),
+    # 1: the unchanged workbook is refused, nothing written, because the Viborg example's klagesager
+    # extract was changed after it was registered (a warning per row; --replace would re-register it)
+    (("followup", "import", "importeret", "opfoelgning.xlsx"), 1),
+    # 1: follow-up documentation missing (Vestervang's klagesager, year 3) and an evidence file changed
+    (("audit", "viborg", "--as-of", "2020-06-30"), 1),
+    (("audit", "viborg", "--as-of", "2020-06-30", "--format", "pdf", "--output", "revisionsrapport.pdf"), 1),
+]
+
+PYTHON_EXCEPTION = re.compile(r"^\s*[\w.]*(Error|Exception)(: |$)", re.MULTILINE)
+
+
+def _environ(env: Path) -> dict[str, str]:
+    """This process's environment without anything pointing into the repository or its .venv."""
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE")
+    }
+    path = [
+        p
+        for p in environ.get("PATH", "").split(os.pathsep)
+        if p and not Path(p).resolve().is_relative_to(ROOT)
+    ]
+    environ["PATH"] = os.pathsep.join([str(env / "bin"), *path])
+    environ["PYTHONNOUSERSITE"] = "1"
+    return environ
+
+
+@pytest.fixture(scope="module")
+def clean_install(wheel, tmp_path_factory) -> Path:
+    """A fresh virtual environment with the wheel installed from PyPI, without the [test] extra."""
+    env = tmp_path_factory.mktemp("clean") / "env"
+    subprocess.run([sys.executable, "-m", "venv", env], check=True, capture_output=True, timeout=120)
+    proc = subprocess.run(
+        [env / "bin" / "python", "-m", "pip", "install", "--disable-pip-version-check", "-q", wheel],
+        capture_output=True,
+        text=True,
+        env=_environ(env),
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return env
+
+
+def test_clean_install_has_only_the_runtime_dependencies(clean_install, tmp_path):
+    probe = (
+        "import importlib.util, checker; print(checker.__file__); "
+        "print(sorted(m for m in ('pytest', 'ruff', 'hatchling', 'fpdf') if importlib.util.find_spec(m)))"
+    )
+    proc = subprocess.run(
+        [clean_install / "bin" / "python", "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_environ(clean_install),
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    where, extras = proc.stdout.splitlines()
+    assert Path(where).is_relative_to(clean_install)
+    assert extras == "[]"
+
+
+def test_clean_install_runs_every_command(clean_install, tmp_path):
+    work = tmp_path
+    shutil.copytree(VIBORG, work / "viborg")
+    for copy in ("forrige", "registreret", "importeret"):
+        shutil.copytree(VIBORG, work / copy)
+    aftale = work / "forrige" / "samarbejdsaftale.json"
+    text = aftale.read_text(encoding="utf-8")
+    assert text.count('"Ellekonebakken": 32,') == 1
+    aftale.write_text(text.replace('"Ellekonebakken": 32,', '"Ellekonebakken": 34,'), encoding="utf-8")
+
+    environ = _environ(clean_install)
+    problems = []
+    for args, expected in STEPS:
+        proc = subprocess.run(
+            [clean_install / "bin" / "aftale", *args],
+            capture_output=True,
+            text=True,
+            cwd=work,
+            env=environ,
+            timeout=300,
+        )
+        output = proc.stdout + proc.stderr
+        if proc.returncode != expected or "Traceback" in output or PYTHON_EXCEPTION.search(proc.stderr):
+            problems.append(
+                f"$ aftale {shlex.join(args)}\nexit {proc.returncode}, expected {expected}\n"
+                f"--- stdout (end)\n{proc.stdout[-2000:]}\n--- stderr (end)\n{proc.stderr[-4000:]}"
+            )
+    assert not problems, f"{len(problems)} of {len(STEPS)} commands failed:\n\n" + "\n\n".join(problems)
+
+    # what the commands were run for is there
+    assert (work / BUILT / "samarbejdsaftale.pdf").is_file()
+    assert (work / "nyt" / "samarbejdsaftale.json").is_file()
+    names = zipfile.ZipFile(work / "viborg.zip").namelist()
+    assert "aendringsoversigt.pdf" in names and "manifest.json" in names
+    assert '"Ulla Åkjær"' in (work / "registreret" / "samarbejdsaftale.json").read_text(encoding="utf-8")
+    for output in ("aendringsoversigt.pdf", "opfoelgning.xlsx", "revisionsrapport.pdf"):
+        assert (work / output).stat().st_size > 0, output
