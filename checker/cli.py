@@ -281,21 +281,28 @@ def build(
 @click.option("--name", required=True, help="Underskriverens navn / the signer's name.")
 @click.option("--organisation", required=True, help="Partens navn / the party's name.")
 @click.option(
+    "--cvr",
+    metavar="CVR",
+    help="Partens CVR-nummer (8 cifre) i certifikatet / the party's CVR number in the certificate.",
+)
+@click.option(
     "--out", "out", type=click.Path(file_okay=False, path_type=str), default="dev-certs", show_default=True
 )
 @LANG
-def dev_cert(name: str, organisation: str, out: str, lang: str) -> None:
+def dev_cert(name: str, organisation: str, cvr: str | None, out: str, lang: str) -> None:
     """Lav en TEST-nøgle og et TEST-certifikat (ikke til rigtig brug).
 
     Make a test key and certificate from a development CA, clearly marked as not for real use, so
     anyone can try the signing workflow. Trust the CA with `aftale verify --trust OUT/dev-ca.cert.pem`.
+    With --cvr the certificate carries the organisation identifier NTRDK-<CVR> (as Danish
+    organisation certificates do), which binds it to the party with that CVR number in the dossier.
     """
     from pathlib import Path
 
     from checker.sign.devcert import make_dev_cert
 
     try:
-        made = make_dev_cert(Path(out), name, organisation)
+        made = make_dev_cert(Path(out), name, organisation, cvr=cvr)
     except CouldNotRun as exc:
         _fail(exc, lang)
     click.echo(f"{'key' if lang == 'en' else 'nøgle'}:        {made.key}")
@@ -349,14 +356,23 @@ def dev_cert(name: str, organisation: str, out: str, lang: str) -> None:
     help="Med --record: dokumentet i dossieret.",
 )
 @click.option("--replace", is_flag=True, help="Med --record: erstat en registreret underskrift.")
+@click.option(
+    "--tsa",
+    metavar="URL",
+    help="Tidsstempeltjeneste (RFC 3161) for PAdES B-T / time stamp authority URL.",
+)
 @LANG
-def sign(target, party, key, cert, out, record, name, when, method, title, document, replace, lang) -> None:
+def sign(
+    target, party, key, cert, out, record, name, when, method, title, document, replace, tsa, lang
+) -> None:
     """Underskriv en PDF (PAdES) eller registrér en underskrift i dossieret.
 
     \b
-    aftale sign PDF --party ID --key KEY --cert CERT
+    aftale sign PDF --party ID --key KEY --cert CERT [--tsa URL]
         signs the party's signature field with a PAdES signature and a visible stamp,
-        by incremental update (earlier signatures stay valid).
+        by incremental update (earlier signatures stay valid). The certificate must
+        identify the party (its organisation, or the party's CVR number); --tsa adds an
+        RFC 3161 time stamp (PAdES B-T).
     aftale sign DOSSIER --record --party ID --name NAME --date DATE [--method wet-ink|e-signature]
         records a signature given on paper or through a signing service; the Word and PDF
         signature pages then show Dato and Navn.
@@ -413,13 +429,16 @@ def sign(target, party, key, cert, out, record, name, when, method, title, docum
     try:
         # a party's name and its short name give the same field: field_name slugs either
         wanted = party if party.startswith("underskrift-") else field_name(party)
-        info = sign_pdf(pdf, wanted, Path(key), Path(cert), out=Path(out) if out else None)
+        info = sign_pdf(pdf, wanted, Path(key), Path(cert), out=Path(out) if out else None, tsa=tsa)
     except CouldNotRun as exc:
         _fail(exc, lang)
+    stamp = info["timestamp"].strftime("%Y-%m-%d %H:%M:%S %Z") if info["timestamp"] else None
     click.echo(
         f"Signed {info['field']} in {out or pdf} as {info['signer']}, {info['organisation']}."
+        + (f" Time stamp: {stamp}." if stamp else "")
         if lang == "en"
         else f"Underskrev {info['field']} i {out or pdf} som {info['signer']}, {info['organisation']}."
+        + (f" Tidsstempel: {stamp}." if stamp else "")
     )
 
 
@@ -438,14 +457,23 @@ def sign(target, party, key, cert, out, record, name, when, method, title, docum
     metavar="ÅÅÅÅ-MM-DD",
     help="Kontroldato for pakkens kontrol / as-of date for the package's check.",
 )
+@click.option(
+    "--allow-unsealed",
+    is_flag=True,
+    help="Godtag en pakke uden forsegling / accept a package without a seal.",
+)
 @LANG
-def verify(target: str, trust: tuple[str, ...], fmt: str, as_of: str | None, lang: str) -> None:
+def verify(
+    target: str, trust: tuple[str, ...], fmt: str, as_of: str | None, allow_unsealed: bool, lang: str
+) -> None:
     """Verificér underskrifterne i en PDF, eller en hel pakke fra »aftale package«.
 
-    For a PDF: every signature (signer, organisation, time, valid or not, changed after signing) and
-    the signature fields still empty. For a package (.zip): every file against the manifest, every
-    signature, and the check re-run on the packaged sources. Exit 0: all holds; 1: something does not;
-    2: could not run.
+    For a PDF: who must sign (from the signing requirement the build wrote into it), every signature
+    (signer, organisation, CVR, field and party, time and time stamp, valid, trusted, coverage, every
+    change after it) and who has not signed. For a package (.zip): its seal, every file against the
+    manifest, every signed document and its sources against what the parties signed, and the check
+    re-run on the packaged sources. An unsealed package fails unless --allow-unsealed; a draft always
+    fails. Exit 0: all holds; 1: something does not; 2: could not run.
     """
     import json
     from pathlib import Path
@@ -461,22 +489,20 @@ def verify(target: str, trust: tuple[str, ...], fmt: str, as_of: str | None, lan
         if path.suffix.lower() == ".zip":
             from checker.package import verify_package
 
-            v = verify_package(path, trusted, as_of=when)
+            v = verify_package(path, trusted, as_of=when, allow_unsealed=allow_unsealed)
             click.echo(
-                json.dumps(out.package_dict(v), ensure_ascii=False, indent=2)
+                json.dumps(out.package_dict(v, lang), ensure_ascii=False, indent=2)
                 if fmt == "json"
                 else out.render_package(v, lang)
             )
             sys.exit(0 if v.ok else 1)
-        from checker.sign.fields import signature_fields
         from checker.sign.verify import verify_pdf
 
-        required = [f for f in signature_fields(path) if f.startswith("underskrift-")]
-        report = verify_pdf(path, trusted, required)
+        report = verify_pdf(path, trusted)
     except CouldNotRun as exc:
         _fail(exc, lang)
     click.echo(
-        json.dumps(out.pdf_dict(report), ensure_ascii=False, indent=2)
+        json.dumps(out.pdf_dict(report, lang), ensure_ascii=False, indent=2)
         if fmt == "json"
         else out.render_pdf(report, lang)
     )
@@ -552,18 +578,37 @@ def diff(old: str, new: str, fmt: str, output: str | None, lang: str) -> None:
     "--trust", multiple=True, type=click.Path(dir_okay=False, path_type=str), help="Betroet certifikat (PEM)."
 )
 @click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD")
+@click.option(
+    "--key",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Sekretariatets nøgle: forsegl manifestet / the secretariat's key: seal the manifest.",
+)
+@click.option(
+    "--cert",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Sekretariatets certifikat / its certificate.",
+)
 @LANG
-def package(dossier, out, build_dir, previous, draft, trust, as_of, lang) -> None:
+def package(dossier, out, build_dir, previous, draft, trust, as_of, key, cert, lang) -> None:
     """Lav indsendelsespakken til Landsbyggefonden.
 
     Signed PDFs, Word files, annexes and sources, the check report, an ændringsoversigt with
     --previous, and manifest.json with the sha256 of every file. Refuses when the check fails or a
     required signature is missing (unless --draft). The same inputs give a byte-identical zip.
+    With --key and --cert the secretariat seals manifest.json (manifest.json.p7s); LBF's
+    `aftale verify PACKAGE` fails an unsealed package unless --allow-unsealed.
     """
     from pathlib import Path
 
     from checker.package import PackageRefused, create_package
 
+    if bool(key) != bool(cert):
+        _fail(
+            CouldNotRun(
+                Text("Forsegling kræver både --key og --cert.", "Sealing needs both --key and --cert.")
+            ),
+            lang,
+        )
     try:
         manifest = create_package(
             dossier,
@@ -573,6 +618,8 @@ def package(dossier, out, build_dir, previous, draft, trust, as_of, lang) -> Non
             draft=draft,
             trust=[Path(t) for t in trust],
             as_of=_as_of(as_of, lang),
+            key=Path(key) if key else None,
+            cert=Path(cert) if cert else None,
         )
     except PackageRefused as exc:
         if exc.result is not None:
@@ -585,8 +632,13 @@ def package(dossier, out, build_dir, previous, draft, trust, as_of, lang) -> Non
         sys.exit(1)
     except CouldNotRun as exc:
         _fail(exc, lang)
-    n = len(manifest["files"]) + 1
-    click.echo(f"Wrote {out} with {n} files." if lang == "en" else f"Skrev {out} med {n} filer.")
+    n = len(manifest["files"]) + 1 + bool(key)
+    sealed = _t_sealed(lang) if key else ""
+    click.echo((f"Wrote {out} with {n} files." if lang == "en" else f"Skrev {out} med {n} filer.") + sealed)
+
+
+def _t_sealed(lang: str) -> str:
+    return " Sealed (manifest.json.p7s)." if lang == "en" else " Forseglet (manifest.json.p7s)."
 
 
 @main.group()

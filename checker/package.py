@@ -3,7 +3,13 @@ LBF or the auditor runs on it.
 
 The package is a zip with fixed timestamps, order and permissions: the same inputs give the same
 bytes. It holds the built (and signed) documents, the dossier's sources and annexes, the check
-report, an ændringsoversigt for a revision, and manifest.json with the sha256 of every file.
+report, an ændringsoversigt for a revision, and manifest.json with the sha256 of every file; with
+--key/--cert the secretariat seals manifest.json (manifest.json.p7s, a detached CMS signature).
+
+What `verify PACKAGE` trusts, and what it does not: the manifest is only as good as its seal, so an
+unsealed package is reported as such. Who must sign which document, and which sources the parties
+signed, is read from the signing requirement inside each signed PDF (covered by the parties'
+signatures), never from the manifest.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -23,9 +30,9 @@ from checker.findings import CouldNotRun, Result, Severity, Text
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MAX_PACKAGE_BYTES = 500 * 1024 * 1024
 MAX_ENTRIES = 5000
-MAX_UNPACKED = 2 * 1024 * 1024 * 1024
+MAX_UNPACKED = 1024 * 1024 * 1024
+MAX_MANIFEST_BYTES = 10 * 1024 * 1024
 MAX_RATIO = 200
-SIGNED_KINDS = ("samarbejdsaftale.pdf", "delaftale-")
 
 
 class PackageRefused(Exception):
@@ -50,6 +57,8 @@ class PackageVerification:
     signatures: list[tuple[str, object]] = field(default_factory=list)  # (pdf in package, PdfVerification)
     check: Result | None = None
     manifest: dict = field(default_factory=dict)
+    seal: object | None = None  # checker.sign.seal.SealInfo when the package is sealed
+    notes: list[Text] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -60,29 +69,109 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _required_fields(aftale_or_delaftale: dict) -> list[str]:
-    """Signature fields that must be signed: every party whose signature is not recorded as given elsewhere."""
-    from checker.sign import field_name
+def signed_documents(sources: Path) -> list[tuple[str, str, dict]]:
+    """(pdf name in the build, source path, JSON) of every document the parties sign: the agreement and
+    each delaftale, as the sources in `sources` (a dossier folder, or a package's kilder/) say."""
+    from checker.assemble.build import output_name
 
-    return [field_name(b["part"]) for b in aftale_or_delaftale.get("underskrifter", []) if "navn" not in b]
-
-
-def _signed_documents(build_dir: Path, root: Path) -> list[tuple[str, list[str]]]:
-    """(pdf name in the build, required fields) for the agreement and each delaftale."""
-    out = [
-        (
-            "samarbejdsaftale.pdf",
-            _required_fields(json.loads((root / "samarbejdsaftale.json").read_text(encoding="utf-8"))),
-        )
-    ]
-    for path in sorted((root / "delaftaler").glob("*.json")) if (root / "delaftaler").is_dir() else []:
+    delaftaler = sources / "delaftaler"
+    candidates = [sources / "samarbejdsaftale.json"]
+    if delaftaler.is_dir():
+        candidates += sorted(delaftaler.glob("*.json"))
+    out = []
+    for path in candidates:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError:
+        except (OSError, ValueError):
             continue
-        if data.get("dokumenttype") == "delaftale":
-            out.append((f"delaftale-{path.stem}.pdf", _required_fields(data)))
-    return [(name, fields) for name, fields in out if (build_dir / name).is_file()]
+        kind = data.get("dokumenttype") if isinstance(data, dict) else None
+        if kind in ("strategisk-samarbejdsaftale", "delaftale"):
+            rel = path.relative_to(sources).as_posix()
+            out.append((f"{output_name(rel, kind)}.pdf", rel, data))
+    return out
+
+
+def document_problems(
+    label: str, report, rel: str, data: dict, aftale: dict, sources: dict[str, str]
+) -> list[Problem]:
+    """What is wrong with one signed document (a PdfVerification) against the sources it should have
+    been built from: its requirement missing or naming other parties than `data`'s signature blocks, a
+    source the parties signed that differs from `sources` ({path: sha256}), and its signatures."""
+    from checker.sign.requirement import make_requirement
+
+    problems: list[Problem] = []
+    req = report.requirement
+    if req is None:
+        problems.append(
+            Problem(
+                "package-requirement-missing",
+                Text(
+                    f"{label} bærer intet underskriftskrav: den er ikke bygget af aftale, eller kravet er fjernet. "
+                    "Hvem der skal underskrive, og hvilke kilder parterne underskrev, kan ikke afgøres.",
+                    f"{label} carries no signing requirement: it was not built by aftale, or the requirement was "
+                    "removed. Who must sign, and which sources the parties signed, cannot be told.",
+                ),
+            )
+        )
+    else:
+        expected = make_requirement(
+            "", rel, data, aftale.get("parter", []), dossier="", version=None, draft=False, sources=[]
+        )["parter"]
+        if req["parter"] != expected:
+            problems.append(
+                Problem(
+                    "package-requirement-mismatch",
+                    Text(
+                        f"{label}: parterne i PDF'ens underskriftskrav svarer ikke til underskriftsblokkene i {rel}.",
+                        f"{label}: the parties in the PDF's signing requirement do not match the signature blocks in {rel}.",
+                    ),
+                )
+            )
+        signed = {s["path"]: s["sha256"] for s in req["kilder"]}
+        for path in sorted(signed):
+            if path not in sources:
+                problems.append(
+                    Problem(
+                        "package-source-not-signed",
+                        Text(
+                            f"kilder/{path} mangler, men {label} er bygget af den.",
+                            f"kilder/{path} is missing, but {label} was built from it.",
+                        ),
+                    )
+                )
+            elif sources[path] != signed[path]:
+                problems.append(
+                    Problem(
+                        "package-source-not-signed",
+                        Text(
+                            f"kilder/{path} er ikke den fil, {label} er bygget af (sha256 afviger fra underskriftskravet).",
+                            f"kilder/{path} is not the file {label} was built from (its sha256 differs from the signing requirement).",
+                        ),
+                    )
+                )
+    if not report.ok:
+        da, en = [], []
+        if report.missing:
+            who = ", ".join(report.party_of(f) or f for f in report.missing)
+            da.append(f"mangler underskrift fra {who}")
+            en.append(f"missing signature from {who}")
+        for s in report.signatures:
+            untrusted = report.trust_given and s.kind == "signature" and not s.trusted
+            if not s.holds or untrusted:
+                da.append(f"{s.field}: " + " ".join(t.da for t in s.problems))
+                en.append(f"{s.field}: " + " ".join(t.en for t in s.problems))
+        da += [t.da for t in report.problems]
+        en += [t.en for t in report.problems]
+        problems.append(
+            Problem(
+                "package-signature",
+                Text(
+                    f"{label}: underskrifterne holder ikke: " + " | ".join(da),
+                    f"{label}: the signatures do not hold: " + " | ".join(en),
+                ),
+            )
+        )
+    return problems
 
 
 def create_package(
@@ -94,6 +183,8 @@ def create_package(
     draft: bool = False,
     trust: list[Path] = (),
     as_of=None,
+    key: Path | None = None,
+    cert: Path | None = None,
 ) -> dict:
     from checker.check import check_dossier
     from checker.dossier import open_dossier
@@ -151,50 +242,42 @@ def create_package(
         ):
             entries[f"kilder/{rel.as_posix()}"] = path.read_bytes()
 
-    signatures, missing_details = [], []
     from checker.sign.verify import verify_pdf
 
-    for name, required in _signed_documents(build_dir, root):
-        report = verify_pdf(build_dir / name, list(trust), required)
+    aftale = json.loads((root / "samarbejdsaftale.json").read_text(encoding="utf-8"))
+    current_sources = {f.path: f.sha256 for f in result.files}
+    signatures: list[dict] = []
+    unsigned: list[Text] = []  # excused in a draft
+    mismatched: list[Text] = []  # never excused
+    for name, rel, data in signed_documents(root):
+        if not (build_dir / name).is_file():
+            mismatched.append(Text(f"{name} mangler i {build_dir}.", f"{name} is missing from {build_dir}."))
+            continue
+        report = verify_pdf(build_dir / name, list(trust))
         signatures.append(
             {
                 "fil": f"dokumenter/{name}",
-                "kraevede_felter": required,
                 "underskrifter": [_sig_summary(s) for s in report.signatures],
+                "registreret": [p["part"] for p in report.recorded],
             }
         )
-        if not report.ok:
-            missing = ", ".join(report.missing)
-            bad = [s.field for s in report.signatures if not (s.intact and s.valid) or s.modified_after]
-            missing_details.append(
-                Text(
-                    f"{name}: "
-                    + "; ".join(
-                        x
-                        for x in (
-                            f"mangler underskrift i {missing}" if missing else "",
-                            f"ugyldig underskrift i {', '.join(bad)}" if bad else "",
-                        )
-                        if x
-                    ),
-                    f"{name}: "
-                    + "; ".join(
-                        x
-                        for x in (
-                            f"missing signature in {missing}" if missing else "",
-                            f"invalid signature in {', '.join(bad)}" if bad else "",
-                        )
-                        if x
-                    ),
-                )
-            )
-    if missing_details and not draft:
+        for problem in document_problems(name, report, rel, data, aftale, current_sources):
+            (unsigned if problem.code == "package-signature" else mismatched).append(problem.text)
+    if mismatched:
         raise PackageRefused(
             Text(
-                "Krævede underskrifter mangler eller er ugyldige; pakken laves ikke (brug --draft til et udkast).",
-                "Required signatures are missing or invalid; no package is made (use --draft for a draft).",
+                "Dokumenterne passer ikke til dossierets kilder; kør »aftale build« igen. Pakken laves ikke.",
+                "The documents do not match the dossier's sources; run 'aftale build' again. No package is made.",
             ),
-            details=missing_details,
+            details=mismatched,
+        )
+    if unsigned and not draft:
+        raise PackageRefused(
+            Text(
+                "Krævede underskrifter mangler eller holder ikke; pakken laves ikke (brug --draft til et udkast).",
+                "Required signatures are missing or do not hold; no package is made (use --draft for a draft).",
+            ),
+            details=unsigned,
         )
 
     if previous is not None:
@@ -203,7 +286,6 @@ def create_package(
     report = as_dict(result, "da", "check")
     report["dossier"] = root.resolve().name
     entries["kontrolrapport.json"] = (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    aftale = json.loads((root / "samarbejdsaftale.json").read_text(encoding="utf-8"))
     manifest = {
         "tool": {"name": "aftale", "version": __version__},
         "dossier": root.resolve().name,
@@ -223,6 +305,13 @@ def create_package(
         ],
     }
     entries["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if key is not None and cert is not None:
+        from checker.sign.seal import SEAL_NAME, refuse_sealer, seal, sealer_allowed
+
+        signature, _name, organisation = seal(entries["manifest.json"], Path(key), Path(cert))
+        if not sealer_allowed(organisation, aftale):
+            raise refuse_sealer(organisation)
+        entries[SEAL_NAME] = signature
     _write_zip(out, entries)
     return manifest
 
@@ -325,7 +414,9 @@ def _write_zip(out: Path, entries: dict[str, bytes]) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-                for name in sorted(entries, key=lambda n: (n != "manifest.json", n)):
+                for name in sorted(
+                    entries, key=lambda n: (n not in ("manifest.json", "manifest.json.p7s"), n)
+                ):
                     info = zipfile.ZipInfo(name, ZIP_TIME)
                     info.compress_type = zipfile.ZIP_DEFLATED
                     info.external_attr = 0o644 << 16
@@ -353,11 +444,42 @@ def _safe_name(name: str) -> bool:
     )
 
 
-def verify_package(path: Path, trust: list[Path] = (), as_of=None) -> PackageVerification:
-    from checker.check import check_dossier
-    from checker.sign.verify import verify_pdf
+def _read_manifest(raw: bytes) -> tuple[dict | None, str | None]:
+    """The manifest if it has the shape `aftale package` writes, else (None, what is wrong)."""
+    if len(raw) > MAX_MANIFEST_BYTES:
+        return None, f"over {MAX_MANIFEST_BYTES // 2**20} MB"
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        return None, str(exc)
+    if not isinstance(manifest, dict):
+        return None, "not a JSON object"
+    files = manifest.get("files")
+    if not isinstance(files, list):
+        return None, "'files' is not a list"
+    seen = set()
+    for i, entry in enumerate(files):
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("path"), str)
+            and isinstance(entry.get("sha256"), str)
+            and re.fullmatch(r"[0-9a-f]{64}", entry["sha256"])
+            and isinstance(entry.get("bytes", 0), int)
+        ):
+            return None, f"files[{i}] is not {{path, sha256, bytes}}"
+        if entry["path"] in seen:
+            return None, f"files[{i}]: {entry['path']} listed twice"
+        seen.add(entry["path"])
+    if not isinstance(manifest.get("udkast", False), bool):
+        return None, "'udkast' is not true or false"
+    return manifest, None
 
-    v = PackageVerification(Path(path))
+
+def _problem(v: PackageVerification, code: str, da: str, en: str) -> None:
+    v.problems.append(Problem(code, Text(da, en)))
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -367,157 +489,268 @@ def verify_package(path: Path, trust: list[Path] = (), as_of=None) -> PackageVer
     if size > MAX_PACKAGE_BYTES:
         raise CouldNotRun(
             Text(
-                f"{path} er over {MAX_PACKAGE_BYTES // 2**20} MB.",
-                f"{path} is over {MAX_PACKAGE_BYTES // 2**20} MB.",
+                f"{path} er {size // 2**20} MB; en pakke må højst fylde {MAX_PACKAGE_BYTES // 2**20} MB. Den læses ikke.",
+                f"{path} is {size // 2**20} MB; a package may be at most {MAX_PACKAGE_BYTES // 2**20} MB. It is not read.",
             )
         )
-    if not zipfile.is_zipfile(path):
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise CouldNotRun(
             Text(
-                f"{path} er ikke en zip-fil (en pakke fra »aftale package«).",
-                f"{path} is not a zip file (a package from 'aftale package').",
+                f"{path} kan ikke læses som en zip-fil (en pakke fra »aftale package«); den er beskadiget eller afkortet ({exc}).",
+                f"{path} cannot be read as a zip file (a package from 'aftale package'); it is damaged or truncated ({exc}).",
+            )
+        ) from None
+
+
+def _unpack(z: zipfile.ZipFile, v: PackageVerification, target: Path) -> dict[str, str]:
+    """Check every entry's name and size, unpack the safe ones into `target` while hashing them;
+    {name: sha256} of what was unpacked."""
+    infos = z.infolist()
+    if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNPACKED:
+        raise CouldNotRun(
+            Text(
+                f"{v.path} pakker ud til mere end tilladt ({MAX_ENTRIES} filer, {MAX_UNPACKED // 2**20} MB; zip-bombe?).",
+                f"{v.path} unpacks to more than allowed ({MAX_ENTRIES} files, {MAX_UNPACKED // 2**20} MB; zip bomb?).",
             )
         )
-    with zipfile.ZipFile(path) as z:
-        infos = z.infolist()
-        if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNPACKED:
+    names = [i.filename for i in infos if not i.is_dir()]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        _problem(
+            v,
+            "package-duplicate-name",
+            f"»{name}« står flere gange i pakken; hvilken der gælder, kan ikke afgøres.",
+            f"'{name}' occurs more than once in the package; which one counts cannot be told.",
+        )
+    files = set(names)
+    for name in sorted(files):
+        parents = [str(parent) for parent in PurePosixPath(name).parents if str(parent) != "."]
+        clash = next((p for p in parents if p in files), None)
+        if clash:
+            _problem(
+                v,
+                "package-name-clash",
+                f"»{clash}« er både en fil og en mappe (for »{name}«) i pakken.",
+                f"'{clash}' is both a file and a folder (for '{name}') in the package.",
+            )
+    hashes: dict[str, str] = {}
+    for info in infos:
+        name = info.filename
+        if not _safe_name(name):
+            _problem(
+                v,
+                "package-unsafe-name",
+                f"Filnavnet »{name}« i pakken peger uden for pakken og udpakkes ikke.",
+                f"The file name '{name}' in the package points outside it and is not unpacked.",
+            )
+            continue
+        if info.is_dir() or names.count(name) > 1 or name in hashes:
+            continue
+        if (
+            info.file_size > 1 << 20
+            and info.compress_size
+            and info.file_size / info.compress_size > MAX_RATIO
+        ):
             raise CouldNotRun(
                 Text(
-                    f"{path} pakker ud til mere end tilladt (zip-bombe?).",
-                    f"{path} unpacks to more than allowed (zip bomb?).",
+                    f"»{name}« i pakken er mistænkeligt komprimeret (zip-bombe?).",
+                    f"'{name}' in the package is suspiciously compressed (zip bomb?).",
                 )
             )
-        for info in infos:
-            if not _safe_name(info.filename):
-                v.problems.append(
-                    Problem(
-                        "package-unsafe-name",
-                        Text(
-                            f"Filnavnet »{info.filename}« i pakken peger uden for pakken og udpakkes ikke.",
-                            f"The file name '{info.filename}' in the package points outside it and is not unpacked.",
-                        ),
-                    )
+        out = target / name
+        if any(str(p) in files for p in PurePosixPath(name).parents if str(p) != "."):
+            continue  # a file/folder clash, reported above
+        digest = hashlib.sha256()
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with z.open(info) as src, open(out, "wb") as dst:
+                for block in iter(lambda: src.read(1 << 20), b""):
+                    digest.update(block)
+                    dst.write(block)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+            out.unlink(missing_ok=True)
+            _problem(
+                v,
+                "package-corrupt-entry",
+                f"»{name}« i pakken kan ikke pakkes ud; den er beskadiget ({exc}).",
+                f"'{name}' in the package cannot be unpacked; it is damaged ({exc}).",
+            )
+            continue
+        hashes[name] = digest.hexdigest()
+    return hashes
+
+
+def verify_package(
+    path: Path, trust: list[Path] = (), as_of=None, allow_unsealed: bool = False
+) -> PackageVerification:
+    """Everything LBF or the auditor can check in a package; see the module docstring. Problems make
+    the verdict "does not hold"; notes are said, not counted."""
+    from checker.check import check_dossier
+    from checker.sign.seal import SEAL_NAME, check_seal, sealer_allowed
+    from checker.sign.verify import _load_trust, verify_pdf
+
+    path = Path(path)
+    v = PackageVerification(path)
+    roots = _load_trust(trust)
+    with _open_zip(path) as z, tempfile.TemporaryDirectory(prefix="aftale-verify-") as tmp:
+        tmp_path = Path(tmp)
+        hashes = _unpack(z, v, tmp_path)
+        if "manifest.json" not in hashes:
+            _problem(
+                v,
+                "package-no-manifest",
+                "Pakken har ingen manifest.json.",
+                "The package has no manifest.json.",
+            )
+            return v
+        manifest_bytes = (tmp_path / "manifest.json").read_bytes()
+        manifest, error = _read_manifest(manifest_bytes)
+        if manifest is None:
+            _problem(
+                v,
+                "package-bad-manifest",
+                f"Pakkens manifest.json kan ikke læses: {error}.",
+                f"The package's manifest.json cannot be read: {error}.",
+            )
+            return v
+        v.manifest = manifest
+
+        # the seal: is the manifest the secretariat's?
+        if SEAL_NAME in hashes:
+            v.seal = check_seal(manifest_bytes, (tmp_path / SEAL_NAME).read_bytes(), roots, bool(trust))
+            if not v.seal.holds:
+                _problem(
+                    v,
+                    "package-seal-invalid",
+                    *_texts(v.seal.problems, "Forseglingen holder ikke", "The seal does not hold"),
                 )
-            elif (
-                info.file_size > 1 << 20
-                and info.compress_size
-                and info.file_size / info.compress_size > MAX_RATIO
-            ):
-                raise CouldNotRun(
-                    Text(
-                        f"»{info.filename}« i pakken er mistænkeligt komprimeret (zip-bombe?).",
-                        f"'{info.filename}' in the package is suspiciously compressed (zip bomb?).",
-                    )
+            elif trust and not v.seal.trusted:
+                _problem(
+                    v,
+                    "package-seal-untrusted",
+                    *_texts(v.seal.problems, "Forseglingen er ikke betroet", "The seal is not trusted"),
                 )
-        names = [i.filename for i in infos if _safe_name(i.filename) and not i.is_dir()]
-        if "manifest.json" not in names:
-            v.problems.append(
-                Problem(
-                    "package-no-manifest",
-                    Text("Pakken har ingen manifest.json.", "The package has no manifest.json."),
+        elif not allow_unsealed:
+            _problem(
+                v,
+                "package-unsealed",
+                "Pakken er ikke forseglet: manifest.json kan være skrevet om af hvem som helst. Kun filer, som "
+                "parternes underskrifter dækker, er kontrolleret (--allow-unsealed godtager en uforseglet pakke).",
+                "The package is not sealed: anyone may have rewritten manifest.json. Only files covered by the "
+                "parties' signatures were checked (--allow-unsealed accepts an unsealed package).",
+            )
+        else:
+            v.notes.append(
+                Text(
+                    "Pakken er ikke forseglet (godtaget med --allow-unsealed): filer, som ingen underskrift dækker, "
+                    "er kun kontrolleret mod manifestet.",
+                    "The package is not sealed (accepted with --allow-unsealed): files no signature covers were "
+                    "only checked against the manifest.",
                 )
+            )
+
+        # every file against the manifest
+        listed = {f["path"]: f["sha256"] for f in manifest["files"]}
+        contents = {n: h for n, h in hashes.items() if n not in ("manifest.json", SEAL_NAME)}
+        v.files = len(contents)
+        for name, digest in sorted(contents.items()):
+            if name not in listed:
+                _problem(
+                    v,
+                    "package-extra-file",
+                    f"{name} står ikke i manifestet (tilføjet efter pakningen?).",
+                    f"{name} is not in the manifest (added after packaging?).",
+                )
+            elif digest != listed[name]:
+                _problem(
+                    v,
+                    "package-hash-mismatch",
+                    f"{name} er ændret: sha256 passer ikke med manifestet.",
+                    f"{name} has changed: its sha256 does not match the manifest.",
+                )
+        for name in sorted(set(listed) - set(contents)):
+            _problem(
+                v,
+                "package-missing-file",
+                f"{name} står i manifestet, men mangler i pakken.",
+                f"{name} is in the manifest but missing from the package.",
+            )
+
+        sources = tmp_path / "kilder"
+        if not (sources / "samarbejdsaftale.json").is_file():
+            _problem(
+                v,
+                "package-no-sources",
+                "Pakken har ingen kilder/samarbejdsaftale.json.",
+                "The package has no kilder/samarbejdsaftale.json.",
             )
             return v
         try:
-            v.manifest = json.loads(z.read("manifest.json"))
-            listed = {f["path"]: f["sha256"] for f in v.manifest["files"]}
-        except (ValueError, KeyError, TypeError):
-            v.problems.append(
-                Problem(
-                    "package-bad-manifest",
-                    Text(
-                        "Pakkens manifest.json kan ikke læses.", "The package's manifest.json cannot be read."
-                    ),
-                )
-            )
-            return v
-        contents = {n: z.read(n) for n in names if n != "manifest.json"}
-    v.files = len(contents)
-    for name, data in sorted(contents.items()):
-        if name not in listed:
-            v.problems.append(
-                Problem(
-                    "package-extra-file",
-                    Text(
-                        f"{name} står ikke i manifestet (tilføjet efter pakningen?).",
-                        f"{name} is not in the manifest (added after packaging?).",
-                    ),
-                )
-            )
-        elif _sha256(data) != listed[name]:
-            v.problems.append(
-                Problem(
-                    "package-hash-mismatch",
-                    Text(
-                        f"{name} er ændret: sha256 passer ikke med manifestet.",
-                        f"{name} has changed: its sha256 does not match the manifest.",
-                    ),
-                )
-            )
-    for name in sorted(set(listed) - set(contents)):
-        v.problems.append(
-            Problem(
-                "package-missing-file",
-                Text(
-                    f"{name} står i manifestet, men mangler i pakken.",
-                    f"{name} is in the manifest but missing from the package.",
-                ),
-            )
-        )
+            aftale = json.loads((sources / "samarbejdsaftale.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            aftale = None
+        if not isinstance(aftale, dict):
+            aftale = {}
 
-    with tempfile.TemporaryDirectory(prefix="aftale-verify-") as tmp:
-        tmp_path = Path(tmp)
-        for name, data in contents.items():
-            target = tmp_path / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        for entry in v.manifest.get("underskrifter", []):
-            pdf = tmp_path / entry["fil"]
+        if v.seal is not None and v.seal.holds and not sealer_allowed(v.seal.organisation, aftale):
+            _problem(
+                v,
+                "package-seal-party",
+                f"Pakken er forseglet af »{v.seal.organisation}«, som hverken er sekretariatet eller en part.",
+                f"The package is sealed by '{v.seal.organisation}', which is neither the secretariat nor a party.",
+            )
+
+        # the signed documents: which ones, and who must sign, come from the sources and the PDFs
+        packaged = {n[len("kilder/") :]: h for n, h in contents.items() if n.startswith("kilder/")}
+        draft = bool(manifest.get("udkast"))
+        for name, rel, data in signed_documents(sources):
+            entry = f"dokumenter/{name}"
+            pdf = tmp_path / entry
             if not pdf.is_file():
+                _problem(
+                    v,
+                    "package-document-missing",
+                    f"{entry} mangler: {rel} skal underskrives.",
+                    f"{entry} is missing: {rel} must be signed.",
+                )
                 continue
             try:
-                report = verify_pdf(pdf, list(trust), entry.get("kraevede_felter", []))
+                report = verify_pdf(pdf, list(trust))
             except CouldNotRun as exc:
-                v.problems.append(
-                    Problem(
-                        "package-pdf-unreadable",
-                        Text(f"{entry['fil']}: {exc.text.da}", f"{entry['fil']}: {exc.text.en}"),
-                    )
-                )
+                _problem(v, "package-pdf-unreadable", f"{entry}: {exc.text.da}", f"{entry}: {exc.text.en}")
                 continue
-            v.signatures.append((entry["fil"], report))
-            if not report.ok:
-                v.problems.append(
-                    Problem(
-                        "package-signature",
-                        Text(
-                            f"{entry['fil']}: underskrifterne holder ikke (se listen).",
-                            f"{entry['fil']}: the signatures do not hold (see the list).",
-                        ),
-                    )
-                )
-        sources = tmp_path / "kilder"
-        if (sources / "samarbejdsaftale.json").is_file():
-            v.check = check_dossier(sources, as_of=as_of)
-            if not v.check.valid and not v.manifest.get("udkast"):
-                codes = ", ".join(sorted({f.code for f in v.check.findings if f.severity is Severity.ERROR}))
-                v.problems.append(
-                    Problem(
-                        "package-check-failed",
-                        Text(
-                            f"Kontrollen af pakkens kilder finder fejl: {codes}.",
-                            f"The check of the package's sources finds errors: {codes}.",
-                        ),
-                    )
-                )
-        else:
-            v.problems.append(
-                Problem(
-                    "package-no-sources",
-                    Text(
-                        "Pakken har ingen kilder/samarbejdsaftale.json.",
-                        "The package has no kilder/samarbejdsaftale.json.",
-                    ),
-                )
+            report.path = Path(entry)
+            v.signatures.append((entry, report))
+            if report.requirement is not None and report.requirement.get("udkast"):
+                draft = True
+            v.problems.extend(
+                p
+                for p in document_problems(entry, report, rel, data, aftale, packaged)
+                if not (draft and p.code == "package-signature" and not report.missing and report.ok)
+            )
+        if draft:
+            _problem(
+                v,
+                "package-draft",
+                "UDKAST – ikke en indsendelse: pakken eller dens dokumenter er lavet som udkast.",
+                "DRAFT – not a submission: the package or its documents were made as a draft.",
+            )
+
+        v.check = check_dossier(sources, as_of=as_of)
+        if not v.check.valid:
+            codes = ", ".join(sorted({f.code for f in v.check.findings if f.severity is Severity.ERROR}))
+            _problem(
+                v,
+                "package-check-failed",
+                f"Kontrollen af pakkens kilder finder {v.check.count(Severity.ERROR)} fejl: {codes}.",
+                f"The check of the package's sources finds {v.check.count(Severity.ERROR)} error(s): {codes}.",
             )
     return v
+
+
+def _texts(problems: list[Text], da: str, en: str) -> tuple[str, str]:
+    return (
+        f"{da}: " + " ".join(t.da for t in problems),
+        f"{en}: " + " ".join(t.en for t in problems),
+    )

@@ -4,6 +4,7 @@ signature, a revision with diff, package (byte-identical), verify PACKAGE, and t
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from tests.conftest import VIBORG, dump, load
 
+SECRETARIAT = "Boligselskabernes Fællessekretariat"
 PARTIES = {
     "boligselskabet-viborg": ("Birthe Ærø", "Boligselskabet Viborg"),
     "boligselskabet-sct-joergen-viborg": ("Jørgen Ågård", "Boligselskabet Sct. Jørgen Viborg"),
@@ -51,11 +53,14 @@ def signed(tmp_path_factory):
             key, cert = keys[slug]
             code, out, err = run("sign", pdf, "--party", slug, "--key", key, "--cert", cert)
             assert code == 0, err
+    # the secretariat, which seals the package
+    assert run("dev-cert", "--name", "Sara Sekretær", "--organisation", SECRETARIAT, "--out", certs)[0] == 0
     return {
         "dossier": dossier,
         "build": build,
         "certs": certs,
         "ca": certs / "dev-ca.cert.pem",
+        "seal": ("--key", certs / "sara-sekretaer.key.pem", "--cert", certs / "sara-sekretaer.cert.pem"),
         "run": run,
         "base": base,
     }
@@ -106,7 +111,7 @@ def test_verify_reports_a_missing_signature_and_exits_1(signed, tmp_path):
         "verify", out / "samarbejdsaftale.pdf", "--trust", signed["ca"], "--lang", "en"
     )
     assert code == 1
-    assert "underskrift-bjerringbro-andelsboligforening: not signed" in text
+    assert "underskrift-bjerringbro-andelsboligforening (Bjerringbro Andelsboligforening): not signed" in text
     assert text.strip().endswith("The signatures do not hold.")
 
 
@@ -189,17 +194,27 @@ def test_record_an_unknown_party_suggests_the_right_one(run, viborg):
 
 @pytest.fixture(scope="module")
 def package(signed):
+    """The package as the secretariat makes it: signed documents, sealed manifest."""
     out = signed["base"] / "pakke.zip"
     code, text, err = signed["run"](
-        "package", signed["dossier"], "--out", out, "--build", signed["build"], "--trust", signed["ca"]
+        "package",
+        signed["dossier"],
+        "--out",
+        out,
+        "--build",
+        signed["build"],
+        "--trust",
+        signed["ca"],
+        *signed["seal"],
     )
     assert code == 0, text + err
+    assert text.strip().endswith("Forseglet (manifest.json.p7s).")
     return out
 
 
 def test_package_holds_documents_sources_report_and_manifest(package):
     names = zipfile.ZipFile(package).namelist()
-    assert names[0] == "manifest.json"
+    assert names[:2] == ["manifest.json", "manifest.json.p7s"]
     for expected in (
         "dokumenter/samarbejdsaftale.pdf",
         "dokumenter/samarbejdsaftale.docx",
@@ -216,26 +231,53 @@ def test_package_holds_documents_sources_report_and_manifest(package):
         and manifest["historik"][0]["nummer"] == "1"
         and manifest["udkast"] is False
     )
-    assert {f["path"] for f in manifest["files"]} == set(names) - {"manifest.json"}
+    assert {f["path"] for f in manifest["files"]} == set(names) - {"manifest.json", "manifest.json.p7s"}
     agreement = next(s for s in manifest["underskrifter"] if s["fil"] == "dokumenter/samarbejdsaftale.pdf")
     assert len(agreement["underskrifter"]) == 4 and all(s["gyldig"] for s in agreement["underskrifter"])
 
 
 def test_the_same_inputs_give_a_byte_identical_package(signed, package):
-    again = signed["base"] / "igen.zip"
-    assert (
-        signed["run"](
-            "package", signed["dossier"], "--out", again, "--build", signed["build"], "--trust", signed["ca"]
-        )[0]
-        == 0
-    )
-    assert again.read_bytes() == package.read_bytes()
+    """Unsealed, the same inputs give the same bytes; sealed, everything but the seal (which holds the
+    signing time) is the same."""
+    runs = []
+    for name in ("a.zip", "b.zip"):
+        out = signed["base"] / name
+        args = (
+            "package",
+            signed["dossier"],
+            "--out",
+            out,
+            "--build",
+            signed["build"],
+            "--trust",
+            signed["ca"],
+        )
+        assert signed["run"](*args)[0] == 0
+        runs.append(out.read_bytes())
+    assert runs[0] == runs[1]
+    with zipfile.ZipFile(package) as sealed, zipfile.ZipFile(signed["base"] / "a.zip") as plain:
+        assert plain.namelist() == [n for n in sealed.namelist() if n != "manifest.json.p7s"]
+        assert all(plain.read(n) == sealed.read(n) for n in plain.namelist())
 
 
 def test_verify_package_passes_for_the_untouched_package(signed, package):
     code, out, _ = signed["run"]("verify", package, "--trust", signed["ca"])
     assert code == 0, out
-    assert "Pakken er intakt" in out
+    assert "✓ forseglet af Sara Sekretær, Boligselskabernes Fællessekretariat" in out
+    assert out.strip().endswith("Pakken er intakt: alle filer, underskrifter og kontrollen holder.")
+
+
+def test_an_unsealed_package_fails_unless_allowed(signed):
+    unsealed = signed["base"] / "a.zip"
+    if not unsealed.exists():
+        args = ("package", signed["dossier"], "--out", unsealed, "--build", signed["build"])
+        assert signed["run"](*args)[0] == 0
+    code, report = _verify(signed, unsealed, "en")
+    assert code == 1 and report["sealed"] is False
+    assert [p["code"] for p in report["problems"]] == ["package-unsealed"]
+    assert report["problems"][0]["message"].startswith("The package is not sealed: anyone may have rewritten")
+    code, report = _verify(signed, unsealed, "en", "--allow-unsealed")
+    assert code == 0 and report["problems"] == [] and report["notes"]
 
 
 def test_package_refuses_missing_signatures_unless_draft(signed, tmp_path):
@@ -247,8 +289,8 @@ def test_package_refuses_missing_signatures_unless_draft(signed, tmp_path):
     )
     assert code == 1 and "Krævede underskrifter mangler" in err
     assert (
-        "samarbejdsaftale.pdf: mangler underskrift i underskrift-boligselskabet-viborg, " in out
-        and "underskrift-viborg-kommune" in out
+        "samarbejdsaftale.pdf: underskrifterne holder ikke: mangler underskrift fra Boligselskabet Viborg, "
+        "Boligselskabet Sct. Jørgen Viborg, Bjerringbro Andelsboligforening, Viborg Kommune" in out
     )
     assert not (tmp_path / "p.zip").exists()
     assert (
@@ -282,9 +324,15 @@ def _rezip(src: Path, dst: Path, change) -> None:
             z.writestr(name, data)
 
 
-def _verify(signed, path: Path) -> tuple[int, dict]:
-    code, out, _ = signed["run"]("verify", path, "--trust", signed["ca"], "--format", "json")
+def _verify(signed, path: Path, lang: str = "da", *more: str) -> tuple[int, dict]:
+    code, out, _ = signed["run"](
+        "verify", path, "--trust", signed["ca"], "--format", "json", "--lang", lang, *more
+    )
     return code, json.loads(out)
+
+
+def _codes(report: dict) -> list[str]:
+    return [p["code"] for p in report["problems"]]
 
 
 def test_one_byte_changed_in_a_signed_pdf_fails_and_names_it(signed, package, tmp_path):
@@ -299,7 +347,7 @@ def test_one_byte_changed_in_a_signed_pdf_fails_and_names_it(signed, package, tm
     assert (
         "package-hash-mismatch",
         "dokumenter/samarbejdsaftale.pdf er ændret: sha256 passer ikke med manifestet.",
-    ) in {(p["code"], p["message"]["da"]) for p in report["problems"]}
+    ) in {(p["code"], p["message"]) for p in report["problems"]}
     agreement = next(s for s in report["signatures"] if s["file"] == "dokumenter/samarbejdsaftale.pdf")
     assert agreement["ok"] is False
 
@@ -323,7 +371,7 @@ def test_a_removed_signature_fails_even_with_a_consistent_manifest(signed, packa
     _rezip(package, tmp_path / "t.zip", change)
     code, report = _verify(signed, tmp_path / "t.zip")
     assert code == 1
-    assert [p["code"] for p in report["problems"]] == ["package-signature"]
+    assert _codes(report) == ["package-seal-invalid", "package-signature"]
     agreement = next(s for s in report["signatures"] if s["file"] == "dokumenter/samarbejdsaftale.pdf")
     assert len(agreement["missing"]) == 1 and len(agreement["signatures"]) == 3
 
@@ -333,9 +381,9 @@ def test_a_swapped_file_fails_and_names_it(signed, package, tmp_path):
         entries["kilder/budget.xlsx"] = entries["kilder/aktivitetsskema.xlsx"]
 
     _rezip(package, tmp_path / "t.zip", change)
-    code, report = _verify(signed, tmp_path / "t.zip")
+    code, report = _verify(signed, tmp_path / "t.zip", "en")
     assert code == 1
-    codes = {(p["code"], p["message"]["en"]) for p in report["problems"]}
+    codes = {(p["code"], p["message"]) for p in report["problems"]}
     assert (
         "package-hash-mismatch",
         "kilder/budget.xlsx has changed: its sha256 does not match the manifest.",
@@ -346,7 +394,7 @@ def test_an_added_file_fails_and_names_it(signed, package, tmp_path):
     _rezip(package, tmp_path / "t.zip", lambda e: e.__setitem__("dokumenter/bilag-x.pdf", b"%PDF-1.4 fake"))
     code, report = _verify(signed, tmp_path / "t.zip")
     assert code == 1
-    assert [(p["code"], p["message"]["da"]) for p in report["problems"]] == [
+    assert [(p["code"], p["message"]) for p in report["problems"]] == [
         ("package-extra-file", "dokumenter/bilag-x.pdf står ikke i manifestet (tilføjet efter pakningen?).")
     ]
 
@@ -359,13 +407,17 @@ def test_an_edited_manifest_fails_and_names_the_file(signed, package, tmp_path):
         entries["manifest.json"] = json.dumps(manifest).encode()
 
     _rezip(package, tmp_path / "t.zip", change)
-    code, report = _verify(signed, tmp_path / "t.zip")
+    code, report = _verify(signed, tmp_path / "t.zip", "en")
     assert code == 1
-    assert [(p["code"], p["message"]["en"]) for p in report["problems"]] == [
+    assert [(p["code"], p["message"]) for p in report["problems"]] == [
+        (
+            "package-seal-invalid",
+            "The seal does not hold: manifest.json was changed after sealing (its sha256 does not match the seal).",
+        ),
         (
             "package-hash-mismatch",
             "kilder/samarbejdsaftale.json has changed: its sha256 does not match the manifest.",
-        )
+        ),
     ]
 
 
@@ -385,10 +437,12 @@ def test_a_changed_source_fails_the_re_run_check(signed, package, tmp_path):
         entries["manifest.json"] = json.dumps(manifest).encode()
 
     _rezip(package, tmp_path / "t.zip", change)
-    code, report = _verify(signed, tmp_path / "t.zip")
+    code, report = _verify(signed, tmp_path / "t.zip", "en")
     assert code == 1
-    assert [p["code"] for p in report["problems"]] == ["package-check-failed"]
-    assert "finance-total" in report["problems"][0]["message"]["en"]
+    assert _codes(report) == ["package-seal-invalid"] + ["package-source-not-signed"] * 4 + [
+        "package-check-failed"
+    ]
+    assert "finance-total" in report["problems"][-1]["message"]
 
 
 def test_a_hostile_package_is_refused_cleanly(signed, tmp_path):
@@ -403,7 +457,7 @@ def test_a_hostile_package_is_refused_cleanly(signed, tmp_path):
     not_zip = tmp_path / "x.zip"
     not_zip.write_text("hej", encoding="utf-8")
     code, _, err = signed["run"]("verify", not_zip)
-    assert code == 2 and "ikke en zip-fil" in err
+    assert code == 2 and "kan ikke læses som en zip-fil" in err and "beskadiget eller afkortet" in err
 
 
 # --- a revision --------------------------------------------------------------------------------------------
@@ -463,3 +517,216 @@ def test_a_revision_diff_and_package_with_the_aendringsoversigt(signed, run, tmp
         == 0
     )
     assert again.read_bytes() == (tmp_path / "rev.zip").read_bytes()
+
+
+# --- forged packages (issue 9): a manifest rewritten consistently, with plain zipfile ----------------------
+
+
+def _rehash(entries: dict, *, drop_seal: bool = True) -> None:
+    """Make manifest.json agree with the entries again, as a forger would, and drop the seal they cannot
+    remake."""
+    import hashlib
+
+    manifest = json.loads(entries["manifest.json"])
+    manifest["files"] = [
+        {"path": n, "sha256": hashlib.sha256(d).hexdigest(), "bytes": len(d)}
+        for n, d in sorted(entries.items())
+        if n not in ("manifest.json", "manifest.json.p7s")
+    ]
+    entries["manifest.json"] = json.dumps(manifest, ensure_ascii=False).encode()
+    if drop_seal:
+        entries.pop("manifest.json.p7s", None)
+
+
+def test_an_unsigned_agreement_with_an_emptied_signature_list_fails(signed, package, tmp_path):
+    from checker.assemble.build import build
+
+    unsigned = build(signed["dossier"], tmp_path / "usigneret").out / "samarbejdsaftale.pdf"
+
+    def change(entries):
+        entries["dokumenter/samarbejdsaftale.pdf"] = unsigned.read_bytes()
+        manifest = json.loads(entries["manifest.json"])
+        manifest["underskrifter"] = []
+        entries["manifest.json"] = json.dumps(manifest).encode()
+        _rehash(entries)
+
+    _rezip(package, tmp_path / "t.zip", change)
+    for extra in ((), ("--allow-unsealed",)):
+        code, report = _verify(signed, tmp_path / "t.zip", "da", *extra)
+        assert code == 1
+        assert _codes(report) == ([] if extra else ["package-unsealed"]) + ["package-signature"]
+        assert report["problems"][-1]["message"] == (
+            "dokumenter/samarbejdsaftale.pdf: underskrifterne holder ikke: mangler underskrift fra Boligselskabet "
+            "Viborg, Boligselskabet Sct. Jørgen Viborg, Bjerringbro Andelsboligforening, Viborg Kommune"
+        )
+
+
+def test_a_pdf_without_a_requirement_in_the_package_fails(signed, package, tmp_path):
+    import io
+
+    import pikepdf
+
+    def change(entries):
+        with pikepdf.open(io.BytesIO(entries["dokumenter/samarbejdsaftale.pdf"])) as doc:
+            del doc.Root["/AcroForm"]
+            del doc.Root["/AFTL_Underskriftskrav"]
+            for page in doc.pages:
+                if "/Annots" in page.obj:
+                    del page.obj["/Annots"]
+            out = io.BytesIO()
+            doc.save(out)
+        entries["dokumenter/samarbejdsaftale.pdf"] = out.getvalue()
+        _rehash(entries)
+
+    _rezip(package, tmp_path / "t.zip", change)
+    code, report = _verify(signed, tmp_path / "t.zip", "en", "--allow-unsealed")
+    assert code == 1
+    assert _codes(report) == ["package-requirement-missing", "package-signature"]
+    assert report["problems"][0]["message"].startswith(
+        "dokumenter/samarbejdsaftale.pdf carries no signing requirement: it was not built by aftale"
+    )
+
+
+def test_a_source_changed_together_with_its_hash_fails(signed, package, tmp_path):
+    """A harmless-looking edit the check cannot object to: only what the parties signed can tell."""
+
+    def change(entries):
+        aftale = json.loads(entries["kilder/samarbejdsaftale.json"])
+        aftale["formaal"]["formaal"]["punkter"].append("at ophæve aftalen")
+        entries["kilder/samarbejdsaftale.json"] = json.dumps(aftale, ensure_ascii=False).encode()
+        _rehash(entries)
+
+    _rezip(package, tmp_path / "t.zip", change)
+    code, report = _verify(signed, tmp_path / "t.zip", "en", "--allow-unsealed")
+    assert code == 1
+    assert _codes(report) == ["package-source-not-signed"] * 4  # the agreement and three delaftaler
+    assert report["problems"][0]["message"] == (
+        "kilder/samarbejdsaftale.json is not the file dokumenter/samarbejdsaftale.pdf was built from "
+        "(its sha256 differs from the signing requirement)."
+    )
+    assert report["check"]["valid"] is True
+
+
+def test_check_errors_in_a_package_marked_as_a_draft_fail(signed, package, tmp_path):
+    def change(entries):
+        aftale = json.loads(entries["kilder/samarbejdsaftale.json"])
+        aftale["ressourcer"]["finansiering"]["samlet"] = 1
+        aftale["ressourcer"]["finansiering"]["landsbyggefonden"] = 2
+        entries["kilder/samarbejdsaftale.json"] = json.dumps(aftale, ensure_ascii=False).encode()
+        manifest = json.loads(entries["manifest.json"])
+        manifest["udkast"] = True
+        entries["manifest.json"] = json.dumps(manifest).encode()
+        _rehash(entries)
+
+    _rezip(package, tmp_path / "t.zip", change)
+    code, out, _ = signed["run"]("verify", tmp_path / "t.zip", "--trust", signed["ca"], "--allow-unsealed")
+    assert code == 1
+    assert "[package-draft] UDKAST – ikke en indsendelse" in out
+    errors = re.search(r"\[package-check-failed\] Kontrollen af pakkens kilder finder (\d+) fejl", out)
+    assert errors and int(errors.group(1)) >= 2
+    assert "Pakken er intakt" not in out
+
+
+def test_a_package_resealed_by_a_stranger_fails(signed, package, tmp_path):
+    """The forger rewrites the manifest and seals it with a certificate of their own (pyHanko directly)."""
+    import asyncio
+
+    from pyhanko.sign import signers
+
+    from checker.sign.devcert import make_dev_cert
+
+    stranger = make_dev_cert(tmp_path / "fremmed", "Fremmed Person", "Fremmed ApS")
+
+    def change(entries):
+        entries["kilder/budget.xlsx"] = entries["kilder/aktivitetsskema.xlsx"]
+        _rehash(entries)
+        signer = signers.SimpleSigner.load(str(stranger.key), str(stranger.cert))
+        cms = asyncio.run(signer.async_sign_general_data(entries["manifest.json"], "sha256", detached=True))
+        entries["manifest.json.p7s"] = cms.dump()
+
+    _rezip(package, tmp_path / "t.zip", change)
+    code, report = _verify(signed, tmp_path / "t.zip", "en")
+    assert code == 1 and report["sealed"] is True
+    codes = _codes(report)
+    assert codes[:2] == ["package-seal-untrusted", "package-seal-party"]
+    assert "package-source-not-signed" in codes
+    assert report["seal"]["organisation"] == "Fremmed ApS" and report["seal"]["valid"] is True
+
+
+def test_package_refuses_a_seal_by_someone_not_the_secretariat(signed, tmp_path):
+    key = next(signed["certs"].glob("*ulla-aakjaer.key.pem"))  # a party may seal: accepted
+    cert = next(signed["certs"].glob("*ulla-aakjaer.cert.pem"))
+    args = ("package", signed["dossier"], "--build", signed["build"], "--key", key, "--cert", cert)
+    assert signed["run"](*args, "--out", tmp_path / "ok.zip")[0] == 0
+    from checker.sign.devcert import make_dev_cert
+
+    other = make_dev_cert(tmp_path / "c", "Fremmed Person", "Fremmed ApS")
+    code, _, err = signed["run"](
+        "package",
+        signed["dossier"],
+        "--build",
+        signed["build"],
+        "--key",
+        other.key,
+        "--cert",
+        other.cert,
+        "--out",
+        tmp_path / "nej.zip",
+    )
+    assert code == 2 and "Forseglingscertifikatet er udstedt til »Fremmed ApS«" in err
+    assert not (tmp_path / "nej.zip").exists()
+    code, _, err = signed["run"](
+        "package", signed["dossier"], "--build", signed["build"], "--key", key, "--out", tmp_path / "x.zip"
+    )
+    assert code == 2 and "Forsegling kræver både --key og --cert." in err
+
+
+# --- hostile zips ------------------------------------------------------------------------------------------
+
+
+def _raw_zip(path: Path, entries: list[tuple[str, bytes]]) -> Path:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate names made on purpose
+        with zipfile.ZipFile(path, "w") as z:
+            for name, data in entries:
+                z.writestr(name, data)
+    return path
+
+
+def test_hostile_zips_end_in_findings_or_a_clear_refusal(signed, package, tmp_path):
+    manifest = zipfile.ZipFile(package).read("manifest.json")
+    cases = {
+        "duplicate": [("manifest.json", manifest), ("kilder/a.json", b"{}"), ("kilder/a.json", b"[]")],
+        "clash": [("manifest.json", manifest), ("kilder", b"x"), ("kilder/a.json", b"{}")],
+        "absolute": [("manifest.json", manifest), ("/etc/passwd", b"x"), ("a/../../b", b"x")],
+        "types": [("manifest.json", b'{"files": [{"path": 1, "sha256": "x"}]}')],
+        "not-object": [("manifest.json", b"[1, 2]")],
+    }
+    expected = {
+        "duplicate": "package-duplicate-name",
+        "clash": "package-name-clash",
+        "absolute": "package-unsafe-name",
+        "types": "package-bad-manifest",
+        "not-object": "package-bad-manifest",
+    }
+    for name, entries in cases.items():
+        code, out, err = signed["run"](
+            "verify", _raw_zip(tmp_path / f"{name}.zip", entries), "--format", "json"
+        )
+        assert code == 1, (name, err)
+        assert expected[name] in [p["code"] for p in json.loads(out)["problems"]], name
+        assert "Traceback" not in out + err
+    assert not (tmp_path.parent / "b").exists()
+
+    truncated = tmp_path / "afkortet.zip"
+    truncated.write_bytes(package.read_bytes()[: package.stat().st_size // 2])
+    code, _, err = signed["run"]("verify", truncated)
+    assert code == 2 and "beskadiget eller afkortet" in err
+
+    huge = tmp_path / "stor.zip"
+    with huge.open("wb") as fh:
+        fh.truncate(3 * 1024**3)  # 3 GB on paper: refused by its size, never read
+    code, _, err = signed["run"]("verify", huge)
+    assert code == 2 and "en pakke må højst fylde 500 MB. Den læses ikke." in err

@@ -7,9 +7,12 @@ PDFs are made with fpdf2."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import stat
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,6 +25,7 @@ from checker.findings import CouldNotRun
 from checker.sign import field_name, party_slug
 from checker.sign.devcert import CA_NAME, TEST_MARK, make_dev_cert
 from checker.sign.fields import add_signature_fields, locate_blocks, signature_fields
+from checker.sign.requirement import make_requirement
 from checker.sign.signer import sign_pdf
 from checker.sign.verify import verify_pdf
 from tests.conftest import VIBORG
@@ -34,6 +38,7 @@ PARTIES = {
     "Viborg Kommune": "Ulla Nørgaard Bæk",
 }
 FIELDS = [field_name(p) for p in PARTIES]
+PYHANKO = Path(sys.executable).with_name("pyhanko")  # pyHanko's own validator (pyhanko-cli)
 TIMES: dict[str, list[float]] = {"sign": [], "verify": []}
 
 
@@ -60,14 +65,38 @@ def certs(tmp_path_factory) -> dict:
     return {party: make_dev_cert(folder, person, party) for party, person in PARTIES.items()}
 
 
+def requirement_for(parties: list[str], cvr: dict[str, str] | None = None) -> dict:
+    """A signing requirement as the build writes it, for these parties (with CVR numbers if given)."""
+    cvr = cvr or {}
+    return make_requirement(
+        "samarbejdsaftale",
+        "samarbejdsaftale.json",
+        {"underskrifter": [{"part": p} for p in parties]},
+        [{"navn": p, "type": "kommune", **({"cvr": cvr[p]} if p in cvr else {})} for p in parties],
+        dossier="viborg-2017-2021",
+        version="1",
+        draft=False,
+        sources=[{"path": "samarbejdsaftale.json", "sha256": "0" * 64}],
+    )
+
+
+def prepare(agreement: Path, target: Path, parties: list[str], requirement: dict | None = None) -> Path:
+    """A copy of the agreement with empty signature fields for these parties and their requirement, as
+    the build adds them."""
+    shutil.copy(agreement, target)
+    blocks = locate_blocks(target, parties)
+    add_signature_fields(
+        target,
+        [(field_name(p), page, box) for p, (page, box) in blocks.items()],
+        requirement or requirement_for(parties),
+    )
+    return target
+
+
 @pytest.fixture(scope="module")
 def prepared(agreement, tmp_path_factory) -> Path:
-    """The agreement with four empty signature fields."""
-    pdf = tmp_path_factory.mktemp("prepared") / "samarbejdsaftale.pdf"
-    shutil.copy(agreement, pdf)
-    blocks = locate_blocks(pdf, list(PARTIES))
-    add_signature_fields(pdf, [(field_name(p), page, box) for p, (page, box) in blocks.items()])
-    return pdf
+    """The agreement with four empty signature fields and the requirement that the four parties sign."""
+    return prepare(agreement, tmp_path_factory.mktemp("prepared") / "samarbejdsaftale.pdf", list(PARTIES))
 
 
 @pytest.fixture(scope="module")
@@ -321,7 +350,7 @@ def test_four_parties_sign_one_after_another(signed, prepared, certs):
     assert signature_fields(signed) == dict.fromkeys(FIELDS, True)
 
     start = time.perf_counter()
-    result = verify_pdf(signed, trust=[certs["Viborg Kommune"].ca_cert], required_fields=FIELDS)
+    result = verify_pdf(signed, trust=[certs["Viborg Kommune"].ca_cert])
     TIMES["verify"].append(time.perf_counter() - start)
 
     assert [s.field for s in result.signatures] == FIELDS  # in signing order
@@ -380,15 +409,25 @@ def test_missing_signatures(prepared, certs, tmp_path):
     pdf = copy(prepared, tmp_path)
     for party in list(PARTIES)[:2]:
         sign_pdf(pdf, field_name(party), certs[party].key, certs[party].cert)
-    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert], required_fields=FIELDS)
+    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert])
     assert len(result.signatures) == 2
     assert all(s.intact and s.valid and s.trusted and not s.modified_after for s in result.signatures)
     assert result.missing == FIELDS[2:]
     assert result.empty_fields == FIELDS[2:]
     assert not result.ok
-    # a required field that does not exist at all is missing too
-    result = verify_pdf(pdf, required_fields=[FIELDS[0], "underskrift-landsbyggefonden"])
+
+
+def test_a_required_party_without_a_field_is_missing(agreement, certs, tmp_path):
+    """The requirement names a party whose field is not in the PDF (removed, or never added): missing."""
+    parties = list(PARTIES)
+    pdf = prepare(
+        agreement, tmp_path / "a.pdf", parties[:1], requirement_for([*parties[:1], "Landsbyggefonden"])
+    )
+    sign_pdf(pdf, FIELDS[0], certs[parties[0]].key, certs[parties[0]].cert)
+    result = verify_pdf(pdf)
     assert result.missing == ["underskrift-landsbyggefonden"]
+    assert result.party_of("underskrift-landsbyggefonden") == "Landsbyggefonden"
+    assert not result.ok
 
 
 def test_tamper_one_byte(signed, certs, tmp_path):
@@ -399,7 +438,7 @@ def test_tamper_one_byte(signed, certs, tmp_path):
     assert index < revision_end(signed, FIELDS[0])
     data[index : index + 1] = b"s"
     pdf.write_bytes(bytes(data))
-    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert], required_fields=FIELDS)
+    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert])
     assert result.signatures and not result.signatures[0].intact
     assert all(not s.intact for s in result.signatures)
     assert any("brudt" in p.da for p in result.signatures[0].problems)
@@ -458,7 +497,7 @@ def test_change_after_signing_is_modified_after(signed, certs, tmp_path, change)
     pdf = tmp_path / "changed.pdf"
     change(signed, pdf)
     assert pdf.read_bytes().startswith(signed.read_bytes())
-    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert], required_fields=FIELDS)
+    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert])
     assert len(result.signatures) == 4
     for sig in result.signatures:
         assert sig.intact and sig.valid and sig.trusted  # the signed bytes themselves are untouched
@@ -471,31 +510,31 @@ def test_removing_the_last_signature_leaves_its_field_missing(signed, certs, tmp
     pdf = tmp_path / "truncated.pdf"
     pdf.write_bytes(signed.read_bytes()[: revision_end(signed, FIELDS[2])])
     assert signature_fields(pdf) == {**dict.fromkeys(FIELDS[:3], True), FIELDS[3]: False}
-    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert], required_fields=FIELDS)
+    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert])
     assert [s.field for s in result.signatures] == FIELDS[:3]
     assert all(s.intact and s.valid and s.trusted and not s.modified_after for s in result.signatures)
     assert result.missing == [FIELDS[3]]
     assert not result.ok
 
 
-def test_untrusted_ca(prepared, certs, tmp_path):
+def test_untrusted_ca(agreement, certs, tmp_path):
     other = make_dev_cert(tmp_path / "other-ca", "Fremmed Person", "Viborg Kommune")
-    pdf = copy(prepared, tmp_path)
+    pdf = prepare(agreement, tmp_path / "doc.pdf", ["Viborg Kommune"])
     sign_pdf(pdf, FIELDS[3], other.key, other.cert)
 
-    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert], required_fields=[FIELDS[3]])
+    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert])
     (sig,) = result.signatures
     assert sig.intact and sig.valid and not sig.trusted and not sig.modified_after
     assert any("betroede" in p.da for p in sig.problems)
     assert not result.ok
 
-    result = verify_pdf(pdf, required_fields=[FIELDS[3]])  # no trust given: valid, untrusted, not failing
+    result = verify_pdf(pdf)  # no trust given: valid, untrusted, not failing
     (sig,) = result.signatures
     assert sig.intact and sig.valid and not sig.trusted
     assert sig.problems == []
     assert result.ok
 
-    result = verify_pdf(pdf, trust=[other.ca_cert], required_fields=[FIELDS[3]])
+    result = verify_pdf(pdf, trust=[other.ca_cert])
     assert result.signatures[0].trusted and result.ok
 
 
@@ -540,7 +579,8 @@ def test_signing_service_after_our_signature_does_not_modify(prepared, certs, tm
     result = verify_pdf(out, trust=[certs["Viborg Kommune"].ca_cert])
     assert [s.field for s in result.signatures] == [FIELDS[0], "Signature1"]
     assert all(s.intact and s.valid and s.trusted and not s.modified_after for s in result.signatures)
-    assert result.ok
+    assert all(s.holds for s in result.signatures) and result.problems == []
+    assert result.missing == FIELDS[1:]  # the service's own field is not a party's
 
 
 def _issue(ca_dir: Path, subject, usage, *, eku=None, rsa_key=False):
@@ -605,7 +645,7 @@ def test_document_timestamp_after_the_signatures(signed, certs, tmp_path):
         signers.PdfTimeStamper(stamper, field_name="Arkivtidsstempel").timestamp_pdf(
             writer, "sha256", output=out
         )
-    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert], required_fields=FIELDS)
+    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert])
     assert [s.field for s in result.signatures] == [*FIELDS, "Arkivtidsstempel"]
     *parties, stamp = result.signatures
     assert all(s.intact and s.valid and s.trusted and not s.modified_after for s in parties)
@@ -649,7 +689,12 @@ def test_signature_file_attachments_are_listed(certs, tmp_path):
         doc.save(pdf)
     result = verify_pdf(pdf)
     assert result.attachments == ["aftale.p7s", "signatur-penneo.xml"]
-    assert result.signatures == [] and result.ok
+    # attached signature files cannot be verified here: with no signature and no requirement the PDF
+    # is reported as not signed, never as holding
+    assert result.signatures == [] and not result.ok
+    assert [p.en for p in result.problems] == [
+        "The PDF is not signed: it has no signatures and does not say who must sign."
+    ]
 
 
 # --------------------------------------------------------------------------- errors
@@ -746,7 +791,7 @@ def test_speed_figures(signed, certs, capsys):
     """Not a timing assertion: prints how long signing and verifying the agreement take."""
     assert len(TIMES["sign"]) == 4
     start = time.perf_counter()
-    verify_pdf(signed, trust=[certs["Viborg Kommune"].ca_cert], required_fields=FIELDS)
+    verify_pdf(signed, trust=[certs["Viborg Kommune"].ca_cert])
     TIMES["verify"].append(time.perf_counter() - start)
     size = os.path.getsize(signed)
     with capsys.disabled():
@@ -757,3 +802,295 @@ def test_speed_figures(signed, certs, capsys):
             + ", ".join(f"{t:.2f}" for t in TIMES["verify"])
             + " s"
         )
+
+
+# --------------------------------------------------------------------------- forgeries (issue 9)
+# Each forged file is made with plain tools (pikepdf, or pyHanko's incremental writer directly), never
+# through aftale, and verify's exit code and message are asserted.
+
+NEW_TITLE = "AFTALEN ER OPHÆVET"
+OLD_TITLE = "Strategisk samarbejdsaftale om boligsocial indsats"
+
+
+def _retitle(src: Path, dst: Path) -> None:
+    """After everyone signed: one more incremental update, written by hand, that only renames the
+    document in the information dictionary (/Title) and in the XMP metadata (dc:title)."""
+    data = src.read_bytes()
+    with pikepdf.open(src) as doc:
+        info, meta = doc.trailer.Info, doc.Root.Metadata
+        info_num, meta_num = info.objgen[0], meta.objgen[0]
+        info.Title = pikepdf.String(NEW_TITLE)
+        info_bytes = info.unparse(resolved=True)
+        xmp = meta.read_bytes().replace(OLD_TITLE.encode(), NEW_TITLE.encode(), 1)
+        root_num = doc.Root.objgen[0]
+        size = int(doc.trailer.Size)
+        ident = doc.trailer.ID.unparse(resolved=True)
+    prev = int(data[data.rindex(b"startxref") + 9 :].split()[0])
+    out = bytearray(data if data.endswith(b"\n") else data + b"\n")
+    offsets = {}
+    offsets[info_num] = len(out)
+    out += b"%d 0 obj\n%s\nendobj\n" % (info_num, info_bytes)
+    offsets[meta_num] = len(out)
+    out += b"%d 0 obj\n<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n%s\nendstream\nendobj\n" % (
+        meta_num,
+        len(xmp),
+        xmp,
+    )
+    xref = len(out)
+    out += b"xref\n0 1\n0000000000 65535 f \n"
+    for num in sorted(offsets):
+        out += b"%d 1\n%010d 00000 n \n" % (num, offsets[num])
+    out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID %s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        size,
+        root_num,
+        info_num,
+        ident,
+        prev,
+        xref,
+    )
+    dst.write_bytes(bytes(out))
+
+
+def test_a_title_change_after_the_last_signature_is_reported(signed, certs, tmp_path, run):
+    forged = tmp_path / "ophaevet.pdf"
+    _retitle(signed, forged)
+    assert forged.read_bytes().startswith(signed.read_bytes())
+    ca = certs["Viborg Kommune"].ca_cert
+    code, out, err = run("verify", forged, "--trust", ca)
+    assert code == 1, out + err
+    assert f"titel (/Info) ændret fra »{OLD_TITLE}« til »{NEW_TITLE}«" in out
+    assert f"titel (XMP dc:title) ændret fra »{OLD_TITLE}« til »{NEW_TITLE}«" in out
+    assert out.strip().endswith("Underskrifterne holder ikke.")
+    result = verify_pdf(forged, trust=[ca])
+    assert all(s.intact and s.valid and s.modified_after for s in result.signatures)
+    last = result.signatures[-1]
+    assert last.coverage == "entire-revision" and last.revision == result.revisions - 1
+    assert [c.en for c in last.changes_after] == [
+        f"revision {result.revisions}: title (/Info) changed from '{OLD_TITLE}' to '{NEW_TITLE}'",
+        f"revision {result.revisions}: title (XMP dc:title) changed from '{OLD_TITLE}' to '{NEW_TITLE}'",
+    ]
+    # the independent validators agree that the last signature no longer covers the document
+    pdfsig = subprocess.run(["pdfsig", forged], capture_output=True, text=True, timeout=60).stdout
+    assert pdfsig.count("Signature is Valid") == 4
+    assert pdfsig.rsplit("Signature #4", 1)[1].count("Not total document signed") == 1
+
+
+def test_the_genuine_agreement_agrees_with_pdfsig_and_pyhankos_validator(signed, certs):
+    ca = certs["Viborg Kommune"].ca_cert
+    assert verify_pdf(signed, trust=[ca]).ok
+    pdfsig = subprocess.run(["pdfsig", signed], capture_output=True, text=True, timeout=60).stdout
+    assert pdfsig.count("Signature is Valid") == 4
+    assert pdfsig.rsplit("Signature #4", 1)[1].count("Total document signed") == 1
+    pyhanko = subprocess.run(
+        [
+            PYHANKO,
+            "sign",
+            "validate",
+            "--trust-replace",
+            "--trust",
+            ca,
+            "--no-revocation-check",
+            "--pretty-print",
+            signed,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert pyhanko.returncode == 0, pyhanko.stderr
+    assert pyhanko.stdout.count("The signature is judged VALID.") == 4
+    assert pyhanko.stdout.count("The signer's certificate is trusted.") == 4
+
+
+def test_pyhankos_validator_also_sees_the_title_change(signed, certs, tmp_path):
+    forged = tmp_path / "ophaevet.pdf"
+    _retitle(signed, forged)
+    ca = certs["Viborg Kommune"].ca_cert
+    pyhanko = subprocess.run(
+        [
+            PYHANKO,
+            "sign",
+            "validate",
+            "--trust-replace",
+            "--trust",
+            ca,
+            "--no-revocation-check",
+            "--pretty-print",
+            forged,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    last = pyhanko.stdout.rsplit("Field 4:", 1)[1]
+    assert "The signature does not cover the entire file." in last
+    assert "The signature is judged VALID." in last  # pyHanko allows metadata updates; verify does not
+
+
+def _flatten(src: Path, dst: Path, *, drop_requirement: bool) -> None:
+    """What a flatten or print-to-PDF does: no form, no annotations (pikepdf rewrites the whole file)."""
+    with pikepdf.open(src) as doc:
+        if "/AcroForm" in doc.Root:
+            del doc.Root["/AcroForm"]
+        for page in doc.pages:
+            if "/Annots" in page.obj:
+                del page.obj["/Annots"]
+        if drop_requirement:
+            del doc.Root["/AFTL_Underskriftskrav"]
+        doc.save(dst)
+
+
+def test_a_flattened_copy_is_not_signed(signed, certs, tmp_path, run):
+    ca = certs["Viborg Kommune"].ca_cert
+    flat = tmp_path / "flad.pdf"
+    _flatten(signed, flat, drop_requirement=False)
+    code, out, _ = run("verify", flat, "--trust", ca)
+    assert code == 1
+    for field, party in zip(FIELDS, PARTIES, strict=True):
+        assert f"✗ {field} ({party}): ikke underskrevet" in out
+    assert out.strip().endswith("PDF'en er ikke underskrevet.")
+
+    bare = tmp_path / "bar.pdf"
+    _flatten(signed, bare, drop_requirement=True)
+    code, out, _ = run("verify", bare, "--trust", ca, "--lang", "en")
+    assert code == 1
+    assert "The PDF is not signed: it has no signatures and does not say who must sign." in out
+    assert out.strip().endswith("The PDF is not signed.")
+
+
+def test_a_removed_requirement_after_signing_is_a_change(signed, certs, tmp_path):
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed.read_bytes()))
+    del writer.root["/AFTL_Underskriftskrav"]
+    writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    pdf = tmp_path / "uden-krav.pdf"
+    pdf.write_bytes(out.getvalue())
+    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert])
+    assert not result.ok
+    assert all(s.modified_after for s in result.signatures)
+    assert any("underskriftskravet er fjernet" in c.da for c in result.signatures[-1].changes_after)
+
+
+def test_sign_refuses_another_partys_certificate(prepared, certs, tmp_path, run):
+    pdf = copy(prepared, tmp_path)
+    before = pdf.read_bytes()
+    wrong = certs["Boligselskabet Viborg"]
+    code, _, err = run("sign", pdf, "--party", "viborg-kommune", "--key", wrong.key, "--cert", wrong.cert)
+    assert code == 2
+    assert (
+        "Feltet underskrift-viborg-kommune tilhører Viborg Kommune: Certifikatet er udstedt til "
+        "»Boligselskabet Viborg«, ikke til Viborg Kommune. Hver part underskriver med sit eget certifikat. "
+        "Der er ikke underskrevet." in err
+    )
+    assert pdf.read_bytes() == before
+
+
+def test_verify_reports_a_signature_by_the_wrong_party_made_elsewhere(prepared, certs, tmp_path, run):
+    """Signed outside aftale (pyHanko directly) into Viborg Kommune's field with Boligselskabet Viborg's
+    certificate."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    dev = certs["Boligselskabet Viborg"]
+    signer = signers.SimpleSigner.load(str(dev.key), str(dev.cert), ca_chain_files=(str(dev.ca_cert),))
+    writer = IncrementalPdfFileWriter(io.BytesIO(prepared.read_bytes()))
+    out = io.BytesIO()
+    signers.sign_pdf(writer, signers.PdfSignatureMetadata(field_name=FIELDS[3]), signer=signer, output=out)
+    pdf = tmp_path / "forkert.pdf"
+    pdf.write_bytes(out.getvalue())
+    code, text, _ = run("verify", pdf, "--trust", dev.ca_cert, "--format", "json", "--lang", "en")
+    report = json.loads(text)
+    assert code == 1 and report["ok"] is False
+    (sig,) = report["signatures"]
+    assert (sig["field"], sig["party"], sig["party_ok"]) == (FIELDS[3], "Viborg Kommune", False)
+    assert sig["intact"] and sig["valid"] and sig["trusted"]
+    assert sig["problems"] == [
+        "Signed in Viborg Kommune's field, but The certificate is issued to 'Boligselskabet Viborg', not to "
+        "Viborg Kommune. Each party signs with its own certificate."
+    ]
+
+
+def test_a_cvr_number_binds_the_certificate_to_the_party(agreement, tmp_path, run):
+    parties = ["Viborg Kommune"]
+    pdf = prepare(
+        agreement, tmp_path / "cvr.pdf", parties, requirement_for(parties, {"Viborg Kommune": "29189854"})
+    )
+    certs_dir = tmp_path / "certs"
+    right = make_dev_cert(certs_dir, "Ulla Åkjær", "Viborg Kommunes Borgerservice", cvr="29189854")
+    wrong = make_dev_cert(certs_dir, "Falsk Person", "Viborg Kommune", cvr="11111111")
+    code, _, err = run("sign", pdf, "--party", "viborg-kommune", "--key", wrong.key, "--cert", wrong.cert)
+    assert code == 2 and "Certifikatet har CVR 11111111, men Viborg Kommune har CVR 29189854." in err
+    code, out, err = run("sign", pdf, "--party", "viborg-kommune", "--key", right.key, "--cert", right.cert)
+    assert code == 0, err
+    code, text, _ = run("verify", pdf, "--trust", right.ca_cert, "--format", "json")
+    (sig,) = json.loads(text)["signatures"]
+    assert code == 0 and sig["party_ok"] is True and sig["identifiers"] == ["CVR 29189854"]
+    assert sig["organisation"] == "Viborg Kommunes Borgerservice"
+
+
+def test_dev_cert_rejects_a_malformed_cvr(tmp_path, run):
+    code, _, err = run("dev-cert", "--name", "A B", "--organisation", "X", "--cvr", "1234", "--out", tmp_path)
+    assert code == 2 and "»1234« er ikke et CVR-nummer (8 cifre)" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sign_with_a_timestamp_from_a_local_tsa(prepared, certs, tmp_path, run):
+    from tests.tsa import TimeStampAuthority
+
+    dev = certs["Viborg Kommune"]
+    pdf = copy(prepared, tmp_path)
+    with TimeStampAuthority(dev.ca_cert.parent) as tsa:
+        code, out, err = run(
+            "sign", pdf, "--party", "viborg-kommune", "--key", dev.key, "--cert", dev.cert, "--tsa", tsa.url
+        )
+        assert code == 0, err
+        assert tsa.requests >= 1 and "Tidsstempel: " in out
+    code, text, _ = run("verify", pdf, "--trust", dev.ca_cert, "--format", "json")
+    (sig,) = json.loads(text)["signatures"]
+    assert sig["timestamp_authority"] == "aftale TEST-TSA"
+    stamp = datetime.fromisoformat(sig["timestamp"])
+    assert abs(stamp - datetime.now(UTC)) < timedelta(minutes=5)
+    assert sig["time"] == sig["timestamp"]  # the time stamp, not the signer's clock, is the signing time
+    assert sig["signer_time"] is not None and sig["problems"] == []
+    code, out, _ = run("verify", pdf, "--trust", dev.ca_cert)
+    assert "tidsstempel: " in out and "(aftale TEST-TSA)" in out
+
+
+def test_an_unreachable_tsa_signs_nothing(prepared, certs, tmp_path, run):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    dev = certs["Viborg Kommune"]
+    pdf = copy(prepared, tmp_path)
+    before = pdf.read_bytes()
+    code, _, err = run(
+        "sign",
+        pdf,
+        "--party",
+        "viborg-kommune",
+        "--key",
+        dev.key,
+        "--cert",
+        dev.cert,
+        "--tsa",
+        f"http://127.0.0.1:{port}/",
+    )
+    assert code == 2 and "kan ikke nås" in err and "intet er underskrevet" in err and "Traceback" not in err
+    assert pdf.read_bytes() == before
+    code, _, err = run(
+        "sign", pdf, "--party", "viborg-kommune", "--key", dev.key, "--cert", dev.cert, "--tsa", "ftp://x"
+    )
+    assert code == 2 and "--tsa »ftp://x« er ikke en http- eller https-adresse." in err
+
+
+def test_a_huge_pdf_is_refused_before_reading(tmp_path, run):
+    huge = tmp_path / "stor.pdf"
+    with huge.open("wb") as fh:
+        fh.truncate(3 * 1024**3)  # sparse: 3 GB on paper, nothing on disk
+    code, _, err = run("verify", huge)
+    assert code == 2 and "fylder 3072 MB; en PDF må højst fylde 200 MB" in err

@@ -23,6 +23,7 @@ from checker import __version__
 from checker.check import check_dossier
 from checker.findings import CouldNotRun, Result, Severity, Text
 from checker.resources import template_dir
+from checker.sign.requirement import make_requirement
 
 TEMPLATES = {
     "strategisk-samarbejdsaftale": "samarbejdsaftale.docx",
@@ -134,6 +135,7 @@ def build(
     templates = templates or template_dir()
     out = Path(out) if out else Path("generated") / root.resolve().name
     docs = _documents(check, root)
+    sources = _sources(root, check)
     aftale = next(data for rel, t, data in docs if t == "strategisk-samarbejdsaftale")
     bodies = {o["id"]: o for o in aftale["organisering"]["organer"]}
 
@@ -171,11 +173,21 @@ def build(
 
             pdfs = convert([t for _r, _d, t in rendered], staging)
             outputs += pdfs
-            for (_rel, doctype, _t), pdf_path, (_r, _dt, data) in zip(rendered, pdfs, docs, strict=True):
+            for (rel, doctype, _t), pdf_path, (_r, _dt, data) in zip(rendered, pdfs, docs, strict=True):
                 if doctype in ("strategisk-samarbejdsaftale", "delaftale"):
-                    _add_signature_fields(pdf_path, data)
+                    requirement = make_requirement(
+                        pdf_path.stem,
+                        rel,
+                        data,
+                        aftale.get("parter", []),
+                        dossier=root.resolve().name,
+                        version=(aftale.get("version") or {}).get("nummer"),
+                        draft=draft,
+                        sources=sources,
+                    )
+                    _add_signature_fields(pdf_path, data, requirement)
         manifest = _manifest(
-            root, check, draft, templates, [t for _r, t, _p in rendered], staging, outputs, docs, aftale
+            root, check, draft, templates, [t for _r, t, _p in rendered], outputs, docs, aftale, sources
         )
         (staging / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
@@ -190,14 +202,16 @@ def build(
     return BuildResult(out, check, draft, [out / p.name for p in outputs], manifest)
 
 
-def _add_signature_fields(pdf_path: Path, data: dict) -> None:
+def _add_signature_fields(pdf_path: Path, data: dict, requirement: dict) -> None:
     """One empty signature field per party that has not signed elsewhere, on its block of the signature
-    page, created before anyone signs so that a later signature never invalidates an earlier one."""
+    page, and the signing requirement, created before anyone signs so that a later signature never
+    invalidates an earlier one and every signature covers who had to sign."""
     from checker.sign import field_name
     from checker.sign.fields import add_signature_fields, locate_blocks
 
     blocks = [b for b in data.get("underskrifter", []) if "navn" not in b]
     if not blocks:
+        add_signature_fields(pdf_path, [], requirement)
         return
     labels = {b.get("betegnelse", b["part"]): b["part"] for b in blocks}
     found = locate_blocks(pdf_path, list(labels))
@@ -210,14 +224,21 @@ def _add_signature_fields(pdf_path: Path, data: dict) -> None:
             )
         )
     add_signature_fields(
-        pdf_path, [(field_name(labels[label]), page, box) for label, (page, box) in found.items()]
+        pdf_path,
+        [(field_name(labels[label]), page, box) for label, (page, box) in found.items()],
+        requirement,
     )
 
 
-def _manifest(root, check, draft, templates, doctypes, staging, outputs, docs, aftale) -> dict:
-    sources = []
-    for entry in sorted(check.files, key=lambda f: f.path):
-        sources.append({"path": entry.path, "sha256": entry.sha256 or _sha256(root / entry.path)})
+def _sources(root: Path, check: Result) -> list[dict]:
+    """[{"path", "sha256"}] of every source the check read, sorted by path."""
+    return [
+        {"path": entry.path, "sha256": entry.sha256 or _sha256(root / entry.path)}
+        for entry in sorted(check.files, key=lambda f: f.path)
+    ]
+
+
+def _manifest(root, check, draft, templates, doctypes, outputs, docs, aftale, sources) -> dict:
     used = sorted({TEMPLATES[t] for t in doctypes})
     return {
         "tool": {"name": "aftale", "version": __version__},

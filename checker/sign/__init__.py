@@ -51,10 +51,21 @@ def quiet_libraries() -> None:
             logger.addHandler(logging.NullHandler())
 
 
+MAX_PDF_BYTES = 200 * 1024 * 1024  # an agreement is a few MB; a larger file is refused before reading
+
+
 def read_pdf_bytes(pdf: Path) -> bytes:
-    """The file's bytes, or CouldNotRun if it cannot be read or is plainly not a PDF."""
+    """The file's bytes, or CouldNotRun if it cannot be read, is too large or is plainly not a PDF."""
     pdf = Path(pdf)
     try:
+        size = pdf.stat().st_size if pdf.is_file() else 0
+        if size > MAX_PDF_BYTES:
+            raise CouldNotRun(
+                Text(
+                    f"{pdf} fylder {size // 2**20} MB; en PDF må højst fylde {MAX_PDF_BYTES // 2**20} MB. Den læses ikke.",
+                    f"{pdf} is {size // 2**20} MB; a PDF may be at most {MAX_PDF_BYTES // 2**20} MB. It is not read.",
+                )
+            )
         data = pdf.read_bytes()
     except FileNotFoundError:
         raise CouldNotRun(Text(f"Filen {pdf} findes ikke.", f"The file {pdf} does not exist.")) from None
@@ -123,6 +134,7 @@ def write_atomically(target: Path, data: bytes) -> None:
 
 __all__ = [
     "FIELD_PREFIX",
+    "MAX_PDF_BYTES",
     "field_name",
     "party_slug",
     "quiet_libraries",

@@ -8,6 +8,7 @@ signatures.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -63,15 +64,18 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
         ) from None
 
 
-def _name(cn: str | None, organisation: str | None, ou: str):
+def _name(cn: str | None, organisation: str | None, ou: str, cvr: str | None = None):
     from cryptography import x509
-    from cryptography.x509.oid import NameOID
+    from cryptography.x509.oid import NameOID, ObjectIdentifier
 
-    attrs = []
+    attrs = [x509.NameAttribute(NameOID.COUNTRY_NAME, "DK")] if cvr else []
     if cn:
         attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, cn))
     if organisation:
         attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation))
+    if cvr:
+        # organizationIdentifier (2.5.4.97) in the ETSI EN 319 412-1 form: NTR + country + "-" + number
+        attrs.append(x509.NameAttribute(ObjectIdentifier("2.5.4.97"), f"NTRDK-{cvr}"))
     attrs.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, ou))
     return x509.Name(attrs)
 
@@ -154,9 +158,10 @@ def _load_or_make_ca(out_dir: Path, now: datetime):
     return ca_key, ca_cert
 
 
-def make_dev_cert(out_dir: Path, name: str, organisation: str) -> DevCert:
+def make_dev_cert(out_dir: Path, name: str, organisation: str, *, cvr: str | None = None) -> DevCert:
     """Issue a test signer certificate for a person at an organisation, from the test CA in out_dir
-    (created on first use). Files: <slug>.key.pem (mode 0600) and <slug>.cert.pem, slug = party_slug(name)."""
+    (created on first use). Files: <slug>.key.pem (mode 0600) and <slug>.cert.pem, slug = party_slug(name).
+    With `cvr` (8 digits) the subject carries organizationIdentifier NTRDK-<cvr>."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -169,6 +174,13 @@ def make_dev_cert(out_dir: Path, name: str, organisation: str) -> DevCert:
             Text(
                 "Et testcertifikat kræver både navn og organisation (med mindst ét bogstav eller tal i navnet).",
                 "A test certificate needs both a name and an organisation (with at least one letter or digit in the name).",
+            )
+        )
+    if cvr is not None and not re.fullmatch(r"[0-9]{8}", cvr):
+        raise CouldNotRun(
+            Text(
+                f"--cvr »{cvr}« er ikke et CVR-nummer (8 cifre).",
+                f"--cvr '{cvr}' is not a CVR number (8 digits).",
             )
         )
     for label_da, label_en, value in (
@@ -213,7 +225,7 @@ def make_dev_cert(out_dir: Path, name: str, organisation: str) -> DevCert:
     not_after = min(_years(now, SIGNER_YEARS), ca_cert.not_valid_after_utc)
     cert = (
         x509.CertificateBuilder()
-        .subject_name(_name(name, organisation, TEST_MARK))
+        .subject_name(_name(name, organisation, TEST_MARK, cvr))
         .issuer_name(ca_cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())

@@ -325,14 +325,19 @@ def _to_user_space(page, box) -> Box:
 # --------------------------------------------------------------------------- adding the fields
 
 
-def add_signature_fields(pdf: Path, fields: list[tuple[str, int, Box]]) -> None:
-    """Add empty, visible signature fields (name, 0-based page, box in user space) by one incremental
-    update, replacing the file atomically."""
+def add_signature_fields(
+    pdf: Path, fields: list[tuple[str, int, Box]], requirement: dict | None = None
+) -> None:
+    """Add empty, visible signature fields (name, 0-based page, box in user space) and, when given, the
+    signing requirement (checker.sign.requirement) by one incremental update, replacing the file
+    atomically."""
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
+    from checker.sign.requirement import embed
+
     pdf = Path(pdf)
-    if not fields:
+    if not fields and requirement is None:
         return
     data = read_pdf_bytes(pdf)
     reader = open_reader(data, pdf)
@@ -372,6 +377,8 @@ def add_signature_fields(pdf: Path, fields: list[tuple[str, int, Box]]) -> None:
             ly, uy = sorted((y1, y2))
             box = (math.ceil(lx), math.ceil(ly), math.floor(ux), math.floor(uy))
             append_signature_field(writer, SigFieldSpec(sig_field_name=name, on_page=page, box=box))
+        if requirement is not None:
+            embed(writer, requirement)
         out = io.BytesIO()
         writer.write(out)
     except (PdfError, ValueError, KeyError, TypeError) as exc:

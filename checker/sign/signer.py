@@ -253,15 +253,19 @@ def sign_pdf(
     out: Path | None = None,
     reason: str = REASON,
     location: str = LOCATION,
+    tsa: str | None = None,
 ) -> dict:
-    """Sign the existing empty field `field` with the key and certificate (PAdES, incremental update).
-    The PDF is replaced atomically, or the result written to `out`. Returns
-    {"field", "signer", "organisation", "time"} (time: the signing time recorded in the signature)."""
+    """Sign the existing empty field `field` with the key and certificate (PAdES, incremental update;
+    with `tsa`, an RFC 3161 time stamp from that URL makes it PAdES B-T). The certificate must identify
+    the party the field belongs to (the document's signing requirement, or for a PDF without one, the
+    party named in the field). The PDF is replaced atomically, or the result written to `out`. Returns
+    {"field", "party", "signer", "organisation", "time", "timestamp"}."""
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign import fields as pyhanko_fields
     from pyhanko.sign import signers
     from pyhanko.sign.general import SigningError
+    from pyhanko.sign.timestamps import TimestampRequestError
     from pyhanko.sign.validation import EmbeddedPdfSignature
 
     from checker.sign.fields import fields_in, incremental_writer, open_reader
@@ -298,6 +302,8 @@ def sign_pdf(
 
     signer, signer_cert = _signer(key, cert)
     name, organisation = subject_parts(signer_cert)
+    party = _check_party(reader, pdf, field, signer.signing_cert)
+    timestamper = _timestamper(tsa) if tsa else None
     meta = signers.PdfSignatureMetadata(
         field_name=field,
         subfilter=pyhanko_fields.SigSeedSubFilter.PADES,
@@ -311,12 +317,31 @@ def sign_pdf(
     with tempfile.TemporaryDirectory(prefix="aftale-sign-") as scratch:
         characters = stamp_text + string.printable + "".join(params.values())
         style = _stamp_style(_stamp_font_file(characters, Path(scratch)), stamp_text)
-        pdf_signer = signers.PdfSigner(meta, signer, stamp_style=style)
+        pdf_signer = signers.PdfSigner(meta, signer, stamp_style=style, timestamper=timestamper)
         try:
             writer = incremental_writer(data)
             pdf_signer.sign_pdf(
                 writer, existing_fields_only=True, appearance_text_params=params, output=output
             )
+        except TimestampRequestError as exc:
+            cause = f": {exc.__cause__}" if exc.__cause__ else ""
+            raise CouldNotRun(
+                Text(
+                    f"Tidsstempeltjenesten {tsa} kan ikke nås eller gav intet gyldigt tidsstempel ({exc}{cause}); "
+                    "intet er underskrevet.",
+                    f"The time stamp authority {tsa} cannot be reached or gave no valid time stamp ({exc}{cause}); "
+                    "nothing was signed.",
+                )
+            ) from None
+        except (TimeoutError, OSError) as exc:
+            if timestamper is None:
+                raise
+            raise CouldNotRun(
+                Text(
+                    f"Tidsstempeltjenesten {tsa} kan ikke nås ({exc or type(exc).__name__}); intet er underskrevet.",
+                    f"The time stamp authority {tsa} cannot be reached ({exc or type(exc).__name__}); nothing was signed.",
+                )
+            ) from None
         except (SigningError, PdfError, ValueError, KeyError, TypeError) as exc:
             raise CouldNotRun(
                 Text(
@@ -326,14 +351,93 @@ def sign_pdf(
             ) from None
     signed = output.getvalue()
 
-    # read the signing time back from what was written
-    when = None
+    # read the signing time (and the time stamp's) back from what was written
+    when = stamped = None
     try:
         check = PdfFileReader(io.BytesIO(signed))
         for sig in check.embedded_signatures:
             if isinstance(sig, EmbeddedPdfSignature) and sig.field_name == field:
                 when = sig.self_reported_timestamp
-    except (PdfError, ValueError, KeyError):
-        when = None
+                stamped = _timestamp_time(sig.signer_info)
+    except (PdfError, ValueError, KeyError, TypeError, AttributeError):
+        pass
     write_atomically(Path(out) if out is not None else pdf, signed)
-    return {"field": field, "signer": name, "organisation": organisation, "time": when}
+    return {
+        "field": field,
+        "party": party,
+        "signer": name,
+        "organisation": organisation,
+        "time": when,
+        "timestamp": stamped,
+    }
+
+
+def _timestamp_time(signer_info):
+    """The time in a signature's RFC 3161 time stamp token (unsigned attribute), or None."""
+    for attr in signer_info["unsigned_attrs"] or ():
+        if attr["type"].native == "signature_time_stamp_token":
+            token = attr["values"][0]
+            return token["content"]["encap_content_info"]["content"].parsed["gen_time"].native
+    return None
+
+
+def _check_party(reader, pdf: Path, field: str, cert) -> str | None:
+    """The party the field belongs to; CouldNotRun when the certificate does not identify it."""
+    from checker.sign import FIELD_PREFIX
+    from checker.sign.requirement import (
+        RequirementError,
+        decode,
+        identity_of,
+        party_for_field,
+        party_mismatch,
+        raw_from_root,
+    )
+
+    try:
+        raw = raw_from_root(reader.root)
+        requirement = decode(raw) if raw is not None else None
+    except RequirementError as exc:
+        raise CouldNotRun(
+            Text(
+                f"Underskriftskravet i {pdf} kan ikke læses ({exc}); der underskrives ikke.",
+                f"The signing requirement in {pdf} cannot be read ({exc}); nothing is signed.",
+            )
+        ) from None
+    party = party_for_field(requirement, field)
+    if party is None:
+        if requirement is not None:
+            raise CouldNotRun(
+                Text(
+                    f"Feltet {field} tilhører ingen part i dokumentets underskriftskrav.",
+                    f"The field {field} belongs to no party in the document's signing requirement.",
+                )
+            )
+        if not field.startswith(FIELD_PREFIX):
+            return None  # a foreign field name says nothing about who should sign it
+        party = {"part": field[len(FIELD_PREFIX) :]}
+    mismatch = party_mismatch(identity_of(cert), party)
+    if mismatch is not None:
+        raise CouldNotRun(
+            Text(
+                f"Feltet {field} tilhører {party['part']}: {mismatch.da} Der er ikke underskrevet.",
+                f"The field {field} belongs to {party['part']}: {mismatch.en} Nothing was signed.",
+            )
+        )
+    return party["part"] if requirement is not None else None
+
+
+def _timestamper(url: str):
+    """An RFC 3161 client for the URL (http or https)."""
+    from urllib.parse import urlparse
+
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise CouldNotRun(
+            Text(
+                f"--tsa »{url}« er ikke en http- eller https-adresse.",
+                f"--tsa '{url}' is not an http or https address.",
+            )
+        )
+    return HTTPTimeStamper(url, timeout=10)

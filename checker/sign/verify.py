@@ -1,10 +1,14 @@
 """Report every signature in a PDF – made by aftale or by a signing service – and what is missing.
 
-For each embedded signature: who (certificate CN and O), when, whether the signed bytes are unchanged
-(intact), whether the signature is cryptographically correct (valid), whether the certificate chains to
-one of the given trust certificates (trusted), and whether the document was changed after signing in a
-way that is more than adding later signatures, filling in form fields or archival data
-(modified_after). Signature files attached to the PDF (.p7s and the like) are listed, not verified.
+Who must sign is read from the signing requirement the build wrote into the document (signed content;
+checker.sign.requirement), never from anything else in the file. For each embedded signature: who (name,
+organisation, CVR/RID from the certificate), the field and the party it belongs to, whether the
+certificate identifies that party, when (the signer's own clock, and an RFC 3161 time stamp where
+present), whether the signed bytes are unchanged (intact), whether the signature is cryptographically
+correct (valid), whether the certificate chains to one of the given trust certificates (trusted), what
+part of the file it covers, and every change made after it that is more than a later signature, form
+filling or archival data (modified_after, changes_after). Signature files attached to the PDF (.p7s and
+the like) are listed, not verified.
 """
 
 from __future__ import annotations
@@ -14,11 +18,14 @@ from datetime import datetime
 from pathlib import Path
 
 from checker.findings import CouldNotRun, Text
-from checker.sign import quiet_libraries, read_pdf_bytes
+from checker.sign import FIELD_PREFIX, quiet_libraries, read_pdf_bytes
 
 SIGNATURE_FILE_SUFFIXES = (".p7s", ".p7m", ".sig", ".asice", ".asics")
 KIND_SIGNATURE = "signature"
 KIND_TIMESTAMP = "document-timestamp"
+COVERAGE_FILE = "entire-file"
+COVERAGE_REVISION = "entire-revision"
+COVERAGE_PARTIAL = "partial"
 
 
 @dataclass
@@ -26,7 +33,7 @@ class SignatureInfo:
     field: str
     signer: str | None
     organisation: str | None
-    time: datetime | None
+    time: datetime | None  # the time stamp's time where one is valid, else the signer's own clock
     intact: bool
     valid: bool
     trusted: bool
@@ -34,6 +41,20 @@ class SignatureInfo:
     seal: bool
     problems: list[Text] = field(default_factory=list)
     kind: str = KIND_SIGNATURE  # or "document-timestamp" (an archive time stamp, not a party's signature)
+    party: str | None = None  # the party the field belongs to, from the signing requirement
+    party_ok: bool | None = None  # does the certificate identify that party? None: no party to compare
+    identifiers: list[str] = field(default_factory=list)  # "CVR 12345678", "RID 1234"
+    signer_time: datetime | None = None  # as the signer's machine reported it
+    timestamp: datetime | None = None  # from a valid RFC 3161 signature time stamp (PAdES B-T)
+    timestamp_authority: str | None = None
+    coverage: str = COVERAGE_PARTIAL
+    revision: int | None = None  # 1-based revision the signature ends
+    changes_after: list[Text] = field(default_factory=list)
+    identity: object = field(default=None, repr=False)  # checker.sign.requirement.Identity
+
+    @property
+    def holds(self) -> bool:
+        return self.intact and self.valid and not self.modified_after and self.party_ok is not False
 
 
 @dataclass
@@ -41,9 +62,21 @@ class PdfVerification:
     path: Path
     signatures: list[SignatureInfo]
     empty_fields: list[str]
-    missing: list[str]
+    missing: list[str]  # required fields not signed (or not even there)
     attachments: list[str]
     ok: bool
+    requirement: dict | None = None
+    problems: list[Text] = field(default_factory=list)  # about the document as a whole
+    notes: list[Text] = field(default_factory=list)  # worth saying, not failing
+    recorded: list[dict] = field(default_factory=list)  # parties recorded as signed elsewhere
+    revisions: int = 0
+    trust_given: bool = False
+
+    def party_of(self, field_name: str) -> str | None:
+        from checker.sign.requirement import party_for_field
+
+        party = party_for_field(self.requirement, field_name)
+        return party["part"] if party else None
 
 
 # --------------------------------------------------------------------------- trust
@@ -197,9 +230,21 @@ def _unreadable(name: str, exc: BaseException) -> SignatureInfo:
     )
 
 
+def _coverage(status) -> str:
+    from pyhanko.sign.validation import SignatureCoverageLevel
+
+    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+        return COVERAGE_FILE
+    if status.coverage == SignatureCoverageLevel.ENTIRE_REVISION:
+        return COVERAGE_REVISION
+    return COVERAGE_PARTIAL
+
+
 def _check_signature(sig, trust_roots: list, trust_given: bool, later_checked: bool = False) -> SignatureInfo:
     from pyhanko.sign.validation import KeyUsageConstraints, validate_pdf_signature, validate_pdf_timestamp
     from pyhanko_certvalidator import ValidationContext
+
+    from checker.sign.requirement import identity_of
 
     def context():
         # no trust roots given: an empty list, never the operating system's store
@@ -220,6 +265,9 @@ def _check_signature(sig, trust_roots: list, trust_given: bool, later_checked: b
             modified_after=_modified_after(status),
             seal=False,
             kind=KIND_TIMESTAMP,
+            timestamp=status.timestamp,
+            timestamp_authority=cn or org,
+            coverage=_coverage(status),
         )
         _common_problems(info, status, trust_given)
         return info
@@ -227,30 +275,48 @@ def _check_signature(sig, trust_roots: list, trust_given: bool, later_checked: b
     status = validate_pdf_signature(
         sig,
         signer_validation_context=context(),
+        ts_validation_context=context(),
         key_usage_settings=KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}),
         skip_diff=later_checked,
     )
     cn, org, seal = _name_parts(status.signing_cert)
+    identity = identity_of(status.signing_cert)
     when = status.signer_reported_dt
     ts = status.timestamp_validity
+    stamp_time = stamp_by = None
     if ts is not None and ts.intact and ts.valid:
-        when = ts.timestamp
+        stamp_time = ts.timestamp
+        stamp_cn, stamp_org, _s = _name_parts(ts.signing_cert)
+        stamp_by = stamp_cn or stamp_org
     info = SignatureInfo(
         field=name,
         signer=cn,
         organisation=org,
-        time=when,
+        time=stamp_time or when,
         intact=bool(status.intact),
         valid=bool(status.intact and status.valid),
         trusted=bool(status.trusted),
         modified_after=_modified_after(status, later_checked),
         seal=seal,
+        identifiers=identity.identifiers(),
+        signer_time=when,
+        timestamp=stamp_time,
+        timestamp_authority=stamp_by,
+        coverage=_coverage(status),
     )
     _common_problems(info, status, trust_given)
     if ts is not None and not (ts.intact and ts.valid):
         info.problems.append(
             Text("Signaturens tidsstempel er ikke gyldigt.", "The signature's time stamp is not valid.")
         )
+    elif ts is not None and trust_given and not ts.trusted:
+        info.problems.append(
+            Text(
+                "Tidsstemplets udsteder fører ikke til et af de betroede certifikater (--trust).",
+                "The time stamp's issuer does not chain to one of the trusted certificates (--trust).",
+            )
+        )
+    info.identity = identity
     return info
 
 
@@ -328,21 +394,67 @@ def _attachments(reader) -> list[str]:
 # --------------------------------------------------------------------------- the document
 
 
-def verify_pdf(pdf: Path, trust: list[Path] = (), required_fields: list[str] = ()) -> PdfVerification:
+def _read_requirement(reader, problems: list[Text]) -> dict | None:
+    from checker.sign.requirement import RequirementError, decode, raw_from_root
+
+    try:
+        raw = raw_from_root(reader.root)
+        return decode(raw) if raw is not None else None
+    except RequirementError as exc:
+        problems.append(
+            Text(
+                f"PDF'ens underskriftskrav kan ikke læses ({exc}); hvem der skal underskrive, kan ikke afgøres.",
+                f"The PDF's signing requirement cannot be read ({exc}); who must sign cannot be told.",
+            )
+        )
+        return None
+
+
+def _bind_party(info: SignatureInfo, requirement: dict | None) -> None:
+    """Whether the signing certificate identifies the party whose field it signed."""
+    from checker.sign.requirement import party_for_field, party_mismatch
+
+    identity = info.identity
+    if info.kind != KIND_SIGNATURE or identity is None:
+        return
+    party = party_for_field(requirement, info.field)
+    if party is None and requirement is None and info.field.startswith(FIELD_PREFIX):
+        # a PDF without a requirement (built before requirements existed): the field names the party
+        party = {"part": info.field[len(FIELD_PREFIX) :]}
+    if party is None:
+        return
+    info.party = party["part"] if requirement is not None else None
+    mismatch = party_mismatch(identity, party)
+    info.party_ok = mismatch is None
+    if mismatch is not None:
+        info.problems.append(
+            Text(
+                f"Underskrevet i {party['part']}s felt, men {mismatch.da}",
+                f"Signed in {party['part']}'s field, but {mismatch.en}",
+            )
+        )
+
+
+def verify_pdf(pdf: Path, trust: list[Path] = ()) -> PdfVerification:
     """Verify every signature in the PDF; see the module docstring. `ok` is False when a signature is
-    broken, invalid or followed by disallowed changes, when a required field is empty or absent, or – only
-    when trust certificates are given – when a party's signature is not trusted."""
+    broken, invalid, made by another party than its field's, or followed by changes beyond later
+    signatures, form filling and archival data; when a party that must sign has not; when the document
+    was built as a draft; when nothing says who must sign and nobody has; or – only when trust
+    certificates are given – when a signature is not trusted."""
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign.fields import enumerate_sig_fields
     from pyhanko.sign.validation import EmbeddedPdfSignature
 
     from checker.sign.fields import open_reader
+    from checker.sign.revisions import changes_per_revision
 
     quiet_libraries()
     pdf = Path(pdf)
     roots = _load_trust(trust)
     data = read_pdf_bytes(pdf)
     reader = open_reader(data, pdf)
+    problems: list[Text] = []
+    notes: list[Text] = []
     try:
         all_fields = list(enumerate_sig_fields(reader))
     except (PdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -352,6 +464,11 @@ def verify_pdf(pdf: Path, trust: list[Path] = (), required_fields: list[str] = (
                 f"The signature fields in {pdf} cannot be read ({exc}).",
             )
         ) from None
+    requirement = _read_requirement(reader, problems)
+    try:
+        total = reader.xrefs.total_revisions
+    except (PdfError, AttributeError):
+        total = 0
 
     filled = {name: value is not None for name, value, _ref in all_fields}
     ordered: list[tuple[int, SignatureInfo]] = []
@@ -368,7 +485,9 @@ def verify_pdf(pdf: Path, trust: list[Path] = (), required_fields: list[str] = (
     # existing fields, form filling, archival data), the revisions after any later signature are a
     # subset of those, so their difference analysis - the bulk of the time - is not repeated.
     later_checked = False
-    for revision, sig in sorted(found, key=lambda pair: pair[0]):
+    found.sort(key=lambda pair: pair[0])
+    changes = changes_per_revision(reader, found[0][0]) if found else {}
+    for revision, sig in found:
         try:
             info = _check_signature(sig, roots, bool(trust), later_checked)
         except Exception as exc:  # unsupported formats, malformed CMS, ...: report and go on
@@ -377,19 +496,85 @@ def verify_pdf(pdf: Path, trust: list[Path] = (), required_fields: list[str] = (
             later_checked = later_checked or (
                 sig.sig_object_type != "/DocTimeStamp" and info.intact and not info.modified_after
             )
+        info.revision = revision + 1
+        after = [(rev, text) for rev, texts in sorted(changes.items()) if rev > revision for text in texts]
+        if after:
+            info.changes_after = [
+                Text(f"revision {rev + 1}: {t.da}", f"revision {rev + 1}: {t.en}") for rev, t in after
+            ]
+            if not info.modified_after:
+                info.modified_after = True
+                info.problems.append(
+                    Text(
+                        "Dokumentet er ændret efter underskriften: "
+                        + "; ".join(t.da for t in info.changes_after)
+                        + ".",
+                        "The document was changed after signing: "
+                        + "; ".join(t.en for t in info.changes_after)
+                        + ".",
+                    )
+                )
+        _bind_party(info, requirement)
         ordered.append((revision, info))
     signatures = [info for _rev, info in sorted(ordered, key=lambda pair: pair[0])]
 
     empty = [name for name, is_filled in filled.items() if not is_filled]
-    missing = [name for name in dict.fromkeys(required_fields) if not filled.get(name)]
+    recorded: list[dict] = []
+    if requirement is not None:
+        required = [p["felt"] for p in requirement["parter"] if "felt" in p]
+        recorded = [p for p in requirement["parter"] if "registreret" in p]
+        if requirement.get("udkast"):
+            problems.append(
+                Text(
+                    "Dokumentet er bygget som UDKAST; det er ikke den endelige aftale.",
+                    "The document was built as a DRAFT; it is not the final agreement.",
+                )
+            )
+        if not required and not signatures:
+            notes.append(
+                Text(
+                    "Alle parter har underskrevet andetsteds (registreret i dossieret); der er intet at verificere her.",
+                    "Every party signed elsewhere (recorded in the dossier); there is nothing to verify here.",
+                )
+            )
+    else:
+        required = [name for name in filled if name.startswith(FIELD_PREFIX)]
+        if not signatures and not problems:
+            problems.append(
+                Text(
+                    "PDF'en er ikke underskrevet: den har ingen underskrifter og angiver ikke, hvem der skal underskrive.",
+                    "The PDF is not signed: it has no signatures and does not say who must sign.",
+                )
+            )
+        elif signatures:
+            notes.append(
+                Text(
+                    "PDF'en angiver ikke, hvem der skal underskrive (den er ikke bygget af aftale, eller kravet er "
+                    "fjernet); kun de fundne underskrifter er kontrolleret.",
+                    "The PDF does not say who must sign (it was not built by aftale, or the requirement was "
+                    "removed); only the signatures found were checked.",
+                )
+            )
+    missing = [name for name in dict.fromkeys(required) if not filled.get(name)]
     attachments = _attachments(reader)
 
-    ok = not missing
+    ok = not missing and not problems
     for info in signatures:
-        if not (info.intact and info.valid) or info.modified_after:
+        if not info.holds:
             ok = False
         if trust and info.kind == KIND_SIGNATURE and not info.trusted:
             ok = False
     return PdfVerification(
-        path=pdf, signatures=signatures, empty_fields=empty, missing=missing, attachments=attachments, ok=ok
+        path=pdf,
+        signatures=signatures,
+        empty_fields=empty,
+        missing=missing,
+        attachments=attachments,
+        ok=ok,
+        requirement=requirement,
+        problems=problems,
+        notes=notes,
+        recorded=recorded,
+        revisions=total,
+        trust_given=bool(trust),
     )
