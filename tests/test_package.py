@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -730,3 +731,44 @@ def test_hostile_zips_end_in_findings_or_a_clear_refusal(signed, package, tmp_pa
         fh.truncate(3 * 1024**3)  # 3 GB on paper: refused by its size, never read
     code, _, err = signed["run"]("verify", huge)
     assert code == 2 and "en pakke må højst fylde 500 MB. Den læses ikke." in err
+
+
+def test_openssl_verifies_the_seal_and_catches_an_edited_manifest(signed, package, tmp_path):
+    """The seal is a plain detached CMS signature: OpenSSL, a tool we did not write, agrees with verify."""
+    with zipfile.ZipFile(package) as z:
+        (tmp_path / "manifest.json").write_bytes(z.read("manifest.json"))
+        (tmp_path / "manifest.json.p7s").write_bytes(z.read("manifest.json.p7s"))
+
+    def openssl():
+        return subprocess.run(
+            [
+                "openssl",
+                "cms",
+                "-verify",
+                "-binary",
+                "-inform",
+                "DER",
+                "-in",
+                "manifest.json.p7s",
+                "-content",
+                "manifest.json",
+                "-CAfile",
+                signed["ca"],
+                "-purpose",
+                "any",
+                "-out",
+                "/dev/null",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=60,
+        )
+
+    good = openssl()
+    assert good.returncode == 0 and "Verification successful" in good.stderr
+    (tmp_path / "manifest.json").write_bytes(
+        (tmp_path / "manifest.json").read_bytes().replace(b'"udkast": false', b'"udkast": true')
+    )
+    bad = openssl()
+    assert bad.returncode != 0 and "Verification failure" in bad.stderr
