@@ -724,11 +724,7 @@ def verify_package(
             v.signatures.append((entry, report))
             if report.requirement is not None and report.requirement.get("udkast"):
                 draft = True
-            v.problems.extend(
-                p
-                for p in document_problems(entry, report, rel, data, aftale, packaged)
-                if not (draft and p.code == "package-signature" and not report.missing and report.ok)
-            )
+            v.problems.extend(document_problems(entry, report, rel, data, aftale, packaged))
         if draft:
             _problem(
                 v,
