@@ -173,6 +173,13 @@ def test_record_a_wet_ink_signature_shows_on_the_signature_page_and_needs_no_fie
         result.out / "samarbejdsaftale.pdf"
     )
     assert len(signature_fields(result.out / "samarbejdsaftale.pdf")) == 3
+    code, out, _ = run("verify", result.out / "samarbejdsaftale.pdf")
+    assert code == 1  # the three others have not signed yet
+    assert (
+        "• Bjerringbro Andelsboligforening: underskrevet andetsteds (registreret: Søren Øster, 2017-03-20, "
+        "wet-ink) – kan ikke verificeres her" in out
+    )
+    assert "underskrift-bjerringbro-andelsboligforening" not in out
 
 
 def test_record_an_unknown_party_suggests_the_right_one(run, viborg):

@@ -1094,3 +1094,38 @@ def test_a_huge_pdf_is_refused_before_reading(tmp_path, run):
         fh.truncate(3 * 1024**3)  # sparse: 3 GB on paper, nothing on disk
     code, _, err = run("verify", huge)
     assert code == 2 and "fylder 3072 MB; en PDF må højst fylde 200 MB" in err
+
+
+def test_every_party_recorded_elsewhere_says_so_and_claims_no_signature(agreement, tmp_path, run):
+    requirement = make_requirement(
+        "samarbejdsaftale",
+        "samarbejdsaftale.json",
+        {
+            "underskrifter": [
+                {"part": "Viborg Kommune", "navn": "Ulla Åkjær", "dato": "2017-03-20", "metode": "wet-ink"}
+            ]
+        },
+        [{"navn": "Viborg Kommune", "type": "kommune"}],
+        dossier="viborg-2017-2021",
+        version="1",
+        draft=False,
+        sources=[],
+    )
+    pdf = copy(agreement, tmp_path)
+    add_signature_fields(pdf, [], requirement)
+    code, out, _ = run("verify", pdf)
+    assert code == 0
+    assert "• Viborg Kommune: underskrevet andetsteds (registreret: Ulla Åkjær, 2017-03-20, wet-ink)" in out
+    assert out.strip().endswith(
+        "Ingen digitale underskrifter at kontrollere: alle parter er registreret som underskrevet andetsteds."
+    )
+
+
+def test_a_draft_is_never_signed_off(agreement, certs, tmp_path, run):
+    requirement = requirement_for(["Viborg Kommune"])
+    requirement["udkast"] = True
+    pdf = prepare(agreement, tmp_path / "udkast.pdf", ["Viborg Kommune"], requirement)
+    dev = certs["Viborg Kommune"]
+    assert run("sign", pdf, "--party", "viborg-kommune", "--key", dev.key, "--cert", dev.cert)[0] == 0
+    code, out, _ = run("verify", pdf, "--trust", dev.ca_cert)
+    assert code == 1 and "Dokumentet er bygget som UDKAST; det er ikke den endelige aftale." in out

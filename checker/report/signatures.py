@@ -141,7 +141,18 @@ def _pdf_body(report, lang: str, indent: str = "  ") -> list[str]:
 def render_pdf(report, lang: str) -> str:
     lines = [click.style(str(report.path), bold=True), *_pdf_body(report, lang)]
     n = len(report.signatures)
-    if report.ok:
+    if report.ok and not report.signatures:
+        lines.append(
+            click.style(
+                _t(
+                    lang,
+                    "Ingen digitale underskrifter at kontrollere: alle parter er registreret som underskrevet andetsteds.",
+                    "No digital signatures to check: every party is recorded as having signed elsewhere.",
+                ),
+                fg="yellow",
+            )
+        )
+    elif report.ok:
         lines.append(
             click.style(
                 _t(lang, f"{n} underskrift(er), alle holder.", f"{n} signature(s), all hold."), fg="green"
