@@ -200,21 +200,16 @@ def test_record_an_unknown_party_suggests_the_right_one(run, viborg):
 # --- the package -------------------------------------------------------------------------------------------
 
 
+def _package_args(signed, out: Path) -> tuple:
+    """`aftale package` of the signed build, trusting the test CA, unsealed."""
+    return ("package", signed["dossier"], "--out", out, "--build", signed["build"], "--trust", signed["ca"])
+
+
 @pytest.fixture(scope="module")
 def package(signed):
     """The package as the secretariat makes it: signed documents, sealed manifest."""
     out = signed["base"] / "pakke.zip"
-    code, text, err = signed["run"](
-        "package",
-        signed["dossier"],
-        "--out",
-        out,
-        "--build",
-        signed["build"],
-        "--trust",
-        signed["ca"],
-        *signed["seal"],
-    )
+    code, text, err = signed["run"](*_package_args(signed, out), *signed["seal"])
     assert code == 0, text + err
     assert text.strip().endswith("Forseglet (manifest.json.p7s).")
     return out
@@ -250,17 +245,7 @@ def test_the_same_inputs_give_a_byte_identical_package(signed, package):
     runs = []
     for name in ("a.zip", "b.zip"):
         out = signed["base"] / name
-        args = (
-            "package",
-            signed["dossier"],
-            "--out",
-            out,
-            "--build",
-            signed["build"],
-            "--trust",
-            signed["ca"],
-        )
-        assert signed["run"](*args)[0] == 0
+        assert signed["run"](*_package_args(signed, out))[0] == 0
         runs.append(out.read_bytes())
     assert runs[0] == runs[1]
     with zipfile.ZipFile(package) as sealed, zipfile.ZipFile(signed["base"] / "a.zip") as plain:
@@ -278,8 +263,7 @@ def test_verify_package_passes_for_the_untouched_package(signed, package):
 def test_an_unsealed_package_fails_unless_allowed(signed):
     unsealed = signed["base"] / "a.zip"
     if not unsealed.exists():
-        args = ("package", signed["dossier"], "--out", unsealed, "--build", signed["build"])
-        assert signed["run"](*args)[0] == 0
+        assert signed["run"](*_package_args(signed, unsealed))[0] == 0
     code, report = _verify(signed, unsealed, "en")
     assert code == 1 and report["sealed"] is False
     assert [p["code"] for p in report["problems"]] == ["package-unsealed"]
