@@ -82,7 +82,7 @@ def signed_documents(sources: Path) -> list[tuple[str, str, dict]]:
     for path in candidates:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             continue
         kind = data.get("dokumenttype") if isinstance(data, dict) else None
         if kind in ("strategisk-samarbejdsaftale", "delaftale"):
@@ -92,7 +92,14 @@ def signed_documents(sources: Path) -> list[tuple[str, str, dict]]:
 
 
 def document_problems(
-    label: str, report, rel: str, data: dict, aftale: dict, sources: dict[str, str]
+    label: str,
+    report,
+    rel: str,
+    data: dict,
+    aftale: dict,
+    sources: dict[str, str],
+    documents: dict[str, str] | None = None,
+    checked: set[tuple[str, str]] | None = None,
 ) -> list[Problem]:
     """What is wrong with one signed document (a PdfVerification) against the sources it should have
     been built from: its requirement missing or naming other parties than `data`'s signature blocks, a
@@ -100,6 +107,7 @@ def document_problems(
     from checker.sign.requirement import make_requirement
 
     problems: list[Problem] = []
+    checked = checked if checked is not None else set()
     req = report.requirement
     if req is None:
         problems.append(
@@ -146,6 +154,33 @@ def document_problems(
                         Text(
                             f"kilder/{path} er ikke den fil, {label} er bygget af (sha256 afviger fra underskriftskravet).",
                             f"kilder/{path} is not the file {label} was built from (its sha256 differs from the signing requirement).",
+                        ),
+                    )
+                )
+        for entry in req.get("dokumenter", []) if documents is not None else []:
+            path, digest = entry["path"], entry["sha256"]
+            if (path, digest) in checked:
+                continue  # every signed document of a build lists the same others: say it once
+            checked.add((path, digest))
+            if path not in documents:
+                problems.append(
+                    Problem(
+                        "package-document-not-signed",
+                        Text(
+                            f"dokumenter/{path} mangler, men {label} er bygget sammen med den (underskriftskravet).",
+                            f"dokumenter/{path} is missing, but {label} was built together with it (signing requirement).",
+                        ),
+                    )
+                )
+            elif documents[path] != digest:
+                problems.append(
+                    Problem(
+                        "package-document-not-signed",
+                        Text(
+                            f"dokumenter/{path} er ikke det dokument, {label} blev bygget sammen med "
+                            "(sha256 afviger fra underskriftskravet).",
+                            f"dokumenter/{path} is not the document {label} was built together with "
+                            "(its sha256 differs from the signing requirement).",
                         ),
                     )
                 )
@@ -246,6 +281,12 @@ def create_package(
 
     aftale = json.loads((root / "samarbejdsaftale.json").read_text(encoding="utf-8"))
     current_sources = {f.path: f.sha256 for f in result.files}
+    built = {
+        path.name: _sha256(path.read_bytes())
+        for path in sorted(build_dir.iterdir())
+        if path.is_file() and path.name != "manifest.json" and not path.name.startswith(".")
+    }
+    checked: set[tuple[str, str]] = set()
     signatures: list[dict] = []
     unsigned: list[Text] = []  # excused in a draft
     mismatched: list[Text] = []  # never excused
@@ -261,7 +302,7 @@ def create_package(
                 "registreret": [p["part"] for p in report.recorded],
             }
         )
-        for problem in document_problems(name, report, rel, data, aftale, current_sources):
+        for problem in document_problems(name, report, rel, data, aftale, current_sources, built, checked):
             (unsigned if problem.code == "package-signature" else mismatched).append(problem.text)
     if mismatched:
         raise PackageRefused(
@@ -434,14 +475,50 @@ def _write_zip(out: Path, entries: dict[str, bytes]) -> None:
 
 
 def _safe_name(name: str) -> bool:
-    p = PurePosixPath(name)
-    return (
-        bool(name)
-        and not name.startswith("/")
-        and "\\" not in name
-        and ".." not in p.parts
-        and ":" not in p.parts[0]
-    )
+    """A plain relative name, written one way only: no absolute path, drive, backslash, control
+    character, empty, "." or ".." component (so "dokumenter/./x.pdf" cannot stand for "dokumenter/x.pdf")."""
+    if not name or name.startswith("/") or "\\" in name or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return False
+    parts = (name[:-1] if name.endswith("/") else name).split("/")
+    return all(part not in ("", ".", "..") for part in parts) and ":" not in parts[0]
+
+
+def _spelling(name: str) -> str:
+    """The name as a file system that ignores case or Unicode normalisation would store it."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def _layout_problems(path: Path, z: zipfile.ZipFile) -> list[str]:
+    """Bytes in the zip that its central directory does not account for: data before the first entry,
+    between entries (a hidden entry that streaming readers see), after the last one, or a comment. A zip
+    from `aftale package` has none."""
+    import struct
+
+    found = []
+    if z.comment:
+        found.append("comment")
+    expected = 0
+    with path.open("rb") as fh:
+        for info in sorted(z.infolist(), key=lambda i: i.header_offset):
+            if info.header_offset != expected:
+                found.append(f"offset {expected}")
+            fh.seek(info.header_offset)
+            header = fh.read(30)
+            if len(header) < 30 or header[:4] != b"PK\x03\x04":
+                found.append(f"header {info.filename}")
+                return found
+            name_len, extra_len = struct.unpack("<HH", header[26:30])
+            end = info.header_offset + 30 + name_len + extra_len + info.compress_size
+            if info.flag_bits & 0x08:  # a data descriptor follows the data
+                fh.seek(end)
+                descriptor = fh.read(4)
+                end += (4 if descriptor == b"PK\x07\x08" else 0) + (20 if info.file_size > 0xFFFFFFFF else 12)
+            expected = end
+    if expected != z.start_dir:
+        found.append(f"offset {expected}")
+    return found
 
 
 def _read_manifest(raw: bytes) -> tuple[dict | None, str | None]:
@@ -450,8 +527,8 @@ def _read_manifest(raw: bytes) -> tuple[dict | None, str | None]:
         return None, f"over {MAX_MANIFEST_BYTES // 2**20} MB"
     try:
         manifest = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        return None, str(exc)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        return None, str(exc) or type(exc).__name__
     if not isinstance(manifest, dict):
         return None, "not a JSON object"
     files = manifest.get("files")
@@ -515,14 +592,41 @@ def _unpack(z: zipfile.ZipFile, v: PackageVerification, target: Path) -> dict[st
                 f"{v.path} unpacks to more than allowed ({MAX_ENTRIES} files, {MAX_UNPACKED // 2**20} MB; zip bomb?).",
             )
         )
+    from collections import Counter
+
+    hidden = _layout_problems(v.path, z)
+    if hidden:
+        _problem(
+            v,
+            "package-hidden-data",
+            "Pakken indeholder data, som zip-fortegnelsen ikke viser ("
+            + ", ".join(hidden[:3])
+            + "): et program, "
+            "der læser zip-filen fra begyndelsen, kan se andre filer end dem, der er kontrolleret.",
+            "The package holds data its zip directory does not show ("
+            + ", ".join(hidden[:3])
+            + "): a program "
+            "that reads the zip from the start may see other files than the ones checked.",
+        )
     names = [i.filename for i in infos if not i.is_dir()]
-    for name in sorted({n for n in names if names.count(n) > 1}):
+    spellings = Counter(_spelling(n) for n in names)
+    for name in sorted({n for n in names if spellings[_spelling(n)] > 1}):
         _problem(
             v,
             "package-duplicate-name",
-            f"»{name}« står flere gange i pakken; hvilken der gælder, kan ikke afgøres.",
-            f"'{name}' occurs more than once in the package; which one counts cannot be told.",
+            f"»{name}« står flere gange i pakken (evt. stavet med andre store/små bogstaver eller tegn); hvilken "
+            "der gælder, kan ikke afgøres.",
+            f"'{name}' occurs more than once in the package (perhaps spelt with other case or characters); which "
+            "one counts cannot be told.",
         )
+    for info in infos:
+        if info.is_dir() and info.file_size:
+            _problem(
+                v,
+                "package-hidden-data",
+                f"Mappen »{info.filename}« i pakken indeholder data.",
+                f"The folder '{info.filename}' in the package holds data.",
+            )
     files = set(names)
     for name in sorted(files):
         parents = [str(parent) for parent in PurePosixPath(name).parents if str(parent) != "."]
@@ -541,11 +645,11 @@ def _unpack(z: zipfile.ZipFile, v: PackageVerification, target: Path) -> dict[st
             _problem(
                 v,
                 "package-unsafe-name",
-                f"Filnavnet »{name}« i pakken peger uden for pakken og udpakkes ikke.",
-                f"The file name '{name}' in the package points outside it and is not unpacked.",
+                f"Filnavnet »{name}« i pakken peger uden for pakken eller er skrevet tvetydigt; det udpakkes ikke.",
+                f"The file name '{name}' in the package points outside it or is ambiguous; it is not unpacked.",
             )
             continue
-        if info.is_dir() or names.count(name) > 1 or name in hashes:
+        if info.is_dir() or spellings[_spelling(name)] > 1 or name in hashes:
             continue
         if (
             info.file_size > 1 << 20
@@ -650,6 +754,16 @@ def verify_package(
                 )
             )
 
+        if not trust:
+            _problem(
+                v,
+                "package-no-trust",
+                "Ingen --trust: underskrifterne og forseglingen er ikke kontrolleret mod et betroet certifikat, så "
+                "hvem der har underskrevet og indsendt, er ikke bekræftet.",
+                "No --trust: the signatures and the seal were not checked against a trusted certificate, so who "
+                "signed and submitted is not confirmed.",
+            )
+
         # every file against the manifest
         listed = {f["path"]: f["sha256"] for f in manifest["files"]}
         contents = {n: h for n, h in hashes.items() if n not in ("manifest.json", SEAL_NAME)}
@@ -688,7 +802,7 @@ def verify_package(
             return v
         try:
             aftale = json.loads((sources / "samarbejdsaftale.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             aftale = None
         if not isinstance(aftale, dict):
             aftale = {}
@@ -697,12 +811,16 @@ def verify_package(
             _problem(
                 v,
                 "package-seal-party",
-                f"Pakken er forseglet af »{v.seal.organisation}«, som hverken er sekretariatet eller en part.",
-                f"The package is sealed by '{v.seal.organisation}', which is neither the secretariat nor a party.",
+                f"Pakken er forseglet af »{v.seal.organisation}«, som hverken er sekretariatet eller den organisation, "
+                "det er placeret under.",
+                f"The package is sealed by '{v.seal.organisation}', which is neither the secretariat nor the "
+                "organisation it is placed under.",
             )
 
         # the signed documents: which ones, and who must sign, come from the sources and the PDFs
         packaged = {n[len("kilder/") :]: h for n, h in contents.items() if n.startswith("kilder/")}
+        documents = {n[len("dokumenter/") :]: h for n, h in contents.items() if n.startswith("dokumenter/")}
+        checked: set[tuple[str, str]] = set()
         draft = bool(manifest.get("udkast"))
         for name, rel, data in signed_documents(sources):
             entry = f"dokumenter/{name}"
@@ -724,7 +842,9 @@ def verify_package(
             v.signatures.append((entry, report))
             if report.requirement is not None and report.requirement.get("udkast"):
                 draft = True
-            v.problems.extend(document_problems(entry, report, rel, data, aftale, packaged))
+            v.problems.extend(
+                document_problems(entry, report, rel, data, aftale, packaged, documents, checked)
+            )
         if draft:
             _problem(
                 v,

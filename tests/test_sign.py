@@ -528,11 +528,15 @@ def test_untrusted_ca(agreement, certs, tmp_path):
     assert any("betroede" in p.da for p in sig.problems)
     assert not result.ok
 
-    result = verify_pdf(pdf)  # no trust given: valid, untrusted, not failing
+    result = verify_pdf(pdf)  # no trust given: valid and untrusted, and who signed is not confirmed
     (sig,) = result.signatures
     assert sig.intact and sig.valid and not sig.trusted
     assert sig.problems == []
-    assert result.ok
+    assert not result.ok
+    assert [p.en for p in result.problems] == [
+        "No --trust: the certificates were not checked against a trusted certificate, so who signed is not "
+        "confirmed. Give the issuer's certificate with --trust."
+    ]
 
     result = verify_pdf(pdf, trust=[other.ca_cert])
     assert result.signatures[0].trusted and result.ok
@@ -812,30 +816,21 @@ NEW_TITLE = "AFTALEN ER OPHÆVET"
 OLD_TITLE = "Strategisk samarbejdsaftale om boligsocial indsats"
 
 
-def _retitle(src: Path, dst: Path) -> None:
-    """After everyone signed: one more incremental update, written by hand, that only renames the
-    document in the information dictionary (/Title) and in the XMP metadata (dc:title)."""
-    data = src.read_bytes()
-    with pikepdf.open(src) as doc:
-        info, meta = doc.trailer.Info, doc.Root.Metadata
-        info_num, meta_num = info.objgen[0], meta.objgen[0]
-        info.Title = pikepdf.String(NEW_TITLE)
-        info_bytes = info.unparse(resolved=True)
-        xmp = meta.read_bytes().replace(OLD_TITLE.encode(), NEW_TITLE.encode(), 1)
-        root_num = doc.Root.objgen[0]
-        size = int(doc.trailer.Size)
+def append_update(data: bytes, objects: dict[int, bytes]) -> bytes:
+    """One incremental update written by hand: the objects (number -> body, a dictionary or a whole
+    "<<…>> stream … endstream") appended with a cross-reference section and a trailer that continues
+    the last one. Needs the last revision to use a classic cross-reference table (LibreOffice's and
+    pyHanko's files do)."""
+    with pikepdf.open(io.BytesIO(data)) as doc:
+        root_num, info_num = doc.Root.objgen[0], doc.trailer.Info.objgen[0]
+        size = max(int(doc.trailer.Size), max(objects) + 1)
         ident = doc.trailer.ID.unparse(resolved=True)
     prev = int(data[data.rindex(b"startxref") + 9 :].split()[0])
     out = bytearray(data if data.endswith(b"\n") else data + b"\n")
     offsets = {}
-    offsets[info_num] = len(out)
-    out += b"%d 0 obj\n%s\nendobj\n" % (info_num, info_bytes)
-    offsets[meta_num] = len(out)
-    out += b"%d 0 obj\n<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n%s\nendstream\nendobj\n" % (
-        meta_num,
-        len(xmp),
-        xmp,
-    )
+    for num, body in sorted(objects.items()):
+        offsets[num] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (num, body)
     xref = len(out)
     out += b"xref\n0 1\n0000000000 65535 f \n"
     for num in sorted(offsets):
@@ -848,7 +843,24 @@ def _retitle(src: Path, dst: Path) -> None:
         prev,
         xref,
     )
-    dst.write_bytes(bytes(out))
+    return bytes(out)
+
+
+def xmp_stream(xmp: bytes) -> bytes:
+    return b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n%s\nendstream" % (len(xmp), xmp)
+
+
+def _retitle(src: Path, dst: Path) -> None:
+    """After everyone signed: one more incremental update, written by hand, that only renames the
+    document in the information dictionary (/Title) and in the XMP metadata (dc:title)."""
+    with pikepdf.open(src) as doc:
+        info, meta = doc.trailer.Info, doc.Root.Metadata
+        info.Title = pikepdf.String(NEW_TITLE)
+        objects = {
+            info.objgen[0]: info.unparse(resolved=True),
+            meta.objgen[0]: xmp_stream(meta.read_bytes().replace(OLD_TITLE.encode(), NEW_TITLE.encode(), 1)),
+        }
+    dst.write_bytes(append_update(src.read_bytes(), objects))
 
 
 def test_a_title_change_after_the_last_signature_is_reported(signed, certs, tmp_path, run):
@@ -1119,3 +1131,159 @@ def test_a_draft_is_never_signed_off(agreement, certs, tmp_path, run):
     assert run("sign", pdf, "--party", "viborg-kommune", "--key", dev.key, "--cert", dev.cert)[0] == 0
     code, out, _ = run("verify", pdf, "--trust", dev.ca_cert)
     assert code == 1 and "Dokumentet er bygget som UDKAST; det er ikke den endelige aftale." in out
+
+
+# --------------------------------------------------------------------------- forgeries found by attacking verify
+
+
+def test_a_new_empty_field_covering_the_page_after_signing_is_reported(signed, certs, tmp_path, run):
+    """An empty signature field added after the last signature whose widget covers page 1: its
+    appearance can hide the signed text, and pyHanko allows new fields in an uncertified document."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed.read_bytes()))
+    append_signature_field(writer, SigFieldSpec("underskrift-tillaeg", on_page=0, box=(0, 0, 595, 842)))
+    out = io.BytesIO()
+    writer.write(out)
+    pdf = tmp_path / "overlay.pdf"
+    pdf.write_bytes(out.getvalue())
+    code, text, _ = run("verify", pdf, "--trust", certs["Viborg Kommune"].ca_cert)
+    assert code == 1
+    assert "et nyt underskriftsfelt »underskrift-tillaeg« dækker 100 % af siden" in text
+    assert "et nyt, tomt underskriftsfelt »underskrift-tillaeg« er tilføjet efter underskriften" in text
+
+
+def test_a_second_xmp_description_with_another_title_is_reported(signed, certs, tmp_path):
+    with pikepdf.open(signed) as doc:
+        meta = doc.Root.Metadata
+        xmp = meta.read_bytes()
+        extra = (
+            '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><rdf:Alt>'
+            f'<rdf:li xml:lang="x-default">{NEW_TITLE}</rdf:li></rdf:Alt></dc:title></rdf:Description>'
+        ).encode()
+        index = xmp.index(b"<rdf:Description")
+        objects = {meta.objgen[0]: xmp_stream(xmp[:index] + extra + xmp[index:])}
+    pdf = tmp_path / "dobbelt.pdf"
+    pdf.write_bytes(append_update(signed.read_bytes(), objects))
+    with pikepdf.open(pdf) as doc:
+        assert NEW_TITLE in str(doc.open_metadata().get("dc:title"))  # a reader sees the forged title
+    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert])
+    assert not result.ok
+    assert [c.en for c in result.signatures[-1].changes_after] == [
+        f"revision {result.revisions}: title (XMP dc:title) changed from '{OLD_TITLE}' to '{NEW_TITLE} | {OLD_TITLE}'"
+    ]
+
+
+def test_bytes_after_the_last_revision_are_not_intact(signed, certs, tmp_path):
+    pdf = tmp_path / "hale.pdf"
+    pdf.write_bytes(signed.read_bytes() + b"99 0 obj\n(AFTALEN ER OPHAEVET)\nendobj\n")
+    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert])
+    assert not result.ok
+    assert "37 bytes after the document's last revision, covered by no signature" in [
+        c.en for c in result.signatures[-1].changes_after
+    ]
+
+
+def test_thousands_of_revisions_are_refused_quickly(signed, tmp_path, run):
+    data = signed.read_bytes()
+    with pikepdf.open(signed) as doc:
+        info = doc.trailer.Info
+        body = info.unparse(resolved=True)
+        num = info.objgen[0]
+    for _ in range(101):  # each update redefines the information dictionary as it was
+        data = append_update(data, {num: body})
+    pdf = tmp_path / "mange.pdf"
+    pdf.write_bytes(data)
+    start = time.perf_counter()
+    code, _, err = run("verify", pdf)
+    assert code == 2 and "har 107 revisioner; aftale kontrollerer højst 100" in err
+    assert time.perf_counter() - start < 30
+
+
+def test_a_deeply_nested_requirement_is_a_message_not_a_traceback(agreement, tmp_path, run):
+    pdf = copy(agreement, tmp_path)
+    data = pdf.read_bytes()
+    with pikepdf.open(pdf) as doc:
+        size = int(doc.trailer.Size)
+        doc.Root["/AFTL_Underskriftskrav"] = pikepdf.Name("/Placeholder")
+        root = doc.Root.unparse(resolved=True).replace(b"/Placeholder", b"%d 0 R" % size)
+        root_num = doc.Root.objgen[0]
+    deep = b"[" * 100_000 + b"]" * 100_000
+    pdf.write_bytes(append_update(data, {root_num: root, size: deep}))
+    code, out, err = run("verify", pdf)
+    assert code == 1 and "Traceback" not in out + err
+    assert "PDF'ens underskriftskrav kan ikke læses" in out
+
+
+def test_an_empty_party_field_left_out_of_the_requirement_fails(agreement, certs, tmp_path):
+    """The requirement names two parties, the document has four party fields: the two left out are not
+    quietly ignored."""
+    parties = list(PARTIES)
+    pdf = tmp_path / "to.pdf"
+    shutil.copy(agreement, pdf)
+    blocks = locate_blocks(pdf, parties)
+    add_signature_fields(
+        pdf, [(field_name(p), page, box) for p, (page, box) in blocks.items()], requirement_for(parties[:2])
+    )
+    for party in parties[:2]:
+        sign_pdf(pdf, field_name(party), certs[party].key, certs[party].cert)
+    result = verify_pdf(pdf, trust=[certs["Viborg Kommune"].ca_cert])
+    assert not result.ok
+    assert [p.en for p in result.problems] == [
+        f"The field '{FIELDS[2]}' is empty and belongs to no party that must sign.",
+        f"The field '{FIELDS[3]}' is empty and belongs to no party that must sign.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "organisations",
+    [
+        ["Viborg Kommune ООО"],
+        ["Viborg Kommune\u200b"],
+        ["Ｖｉｂｏｒｇ Ｋｏｍｍｕｎｅ"],
+        ["Viborg Kommune", "Evil Corp"],
+    ],
+    ids=["cyrillic-suffix", "zero-width-space", "fullwidth", "two-organisations"],
+)
+def test_look_alike_organisations_do_not_sign_for_a_party(agreement, certs, tmp_path, organisations):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.x509.oid import NameOID
+
+    subject = x509.Name(
+        [x509.NameAttribute(NameOID.COMMON_NAME, "Falsk Person")]
+        + [x509.NameAttribute(NameOID.ORGANIZATION_NAME, o) for o in organisations]
+    )
+    usage = x509.KeyUsage(True, True, False, False, False, False, False, False, False)
+    cert, key = _issue(certs["Viborg Kommune"].ca_cert.parent, subject, usage)
+    (tmp_path / "k.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    (tmp_path / "c.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    pdf = prepare(agreement, tmp_path / "doc.pdf", ["Viborg Kommune"])
+    with pytest.raises(CouldNotRun) as exc:
+        sign_pdf(pdf, FIELDS[3], tmp_path / "k.pem", tmp_path / "c.pem")
+    assert "Der er ikke underskrevet." in exc.value.text.da
+
+
+def test_cvr_numbers_are_read_exactly():
+    from checker.sign.requirement import identity_from_attributes, party_mismatch
+
+    party = {"part": "Viborg Kommune", "cvr": "29189854"}
+
+    def identity(**attributes):
+        return identity_from_attributes({k: [v] for k, v in attributes.items()})
+
+    assert identity(serial_number="CVR:29189854-RID:1234").cvr == ("29189854",)
+    assert identity(serial_number="CVR:29189854-RID:1234").rid == "1234"
+    assert identity(organization_identifier="NTRDK-29189854").cvr == ("29189854",)
+    assert identity(serial_number="CVR:291898541").cvr == ()  # nine digits: no CVR number
+    assert identity(serial_number="UID:XCVR:29189854").cvr == ()  # not a CVR field
+    assert party_mismatch(identity(serial_number="CVR:29189854", organization_name="X"), party) is None
+    both = identity_from_attributes(
+        {"serial_number": ["CVR:29189854"], "organization_identifier": ["NTRDK-11111111"]}
+    )
+    assert "several CVR numbers" in party_mismatch(both, party).en

@@ -173,8 +173,16 @@ def build(
 
             pdfs = convert([t for _r, _d, t in rendered], staging)
             outputs += pdfs
-            for (rel, doctype, _t), pdf_path, (_r, _dt, data) in zip(rendered, pdfs, docs, strict=True):
-                if doctype in ("strategisk-samarbejdsaftale", "delaftale"):
+            signed = {
+                pdf_path
+                for (_rel, doctype, _t), pdf_path in zip(rendered, pdfs, strict=True)
+                if doctype in ("strategisk-samarbejdsaftale", "delaftale")
+            }
+            # every other document of this build, as it is now: the parties' signatures then cover the
+            # annexes LBF receives beside what they sign
+            others = [{"path": o.name, "sha256": _sha256(o)} for o in sorted(outputs) if o not in signed]
+            for (rel, _doctype, _t), pdf_path, (_r, _dt, data) in zip(rendered, pdfs, docs, strict=True):
+                if pdf_path in signed:
                     requirement = make_requirement(
                         pdf_path.stem,
                         rel,
@@ -184,6 +192,7 @@ def build(
                         version=(aftale.get("version") or {}).get("nummer"),
                         draft=draft,
                         sources=sources,
+                        documents=others,
                     )
                     _add_signature_fields(pdf_path, data, requirement)
         manifest = _manifest(

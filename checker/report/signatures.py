@@ -126,15 +126,6 @@ def _pdf_body(report, lang: str, indent: str = "  ") -> list[str]:
         lines.append(f"{indent}{click.style('✗', fg='red')} {problem.get(lang)}")
     for note in report.notes:
         lines.append(f"{indent}• {note.get(lang)}")
-    if report.signatures and not report.trust_given:
-        lines.append(
-            f"{indent}• "
-            + _t(
-                lang,
-                "Ingen --trust: certifikaterne er ikke kontrolleret mod et betroet certifikat; hvem der har underskrevet, er ikke bekræftet.",
-                "No --trust: the certificates were not checked against a trusted certificate; who signed is not confirmed.",
-            )
-        )
     return lines
 
 

@@ -9,8 +9,12 @@ a JSON stream under the document catalog's key ``/AFTL_Underskriftskrav``:
  "dossier": "viborg-2017-2021", "version": "1", "udkast": false,
  "parter": [{"part": "Viborg Kommune", "felt": "underskrift-viborg-kommune", "cvr": "29189854"},
             {"part": "…", "registreret": {"navn": "…", "dato": "2017-03-20", "metode": "wet-ink"}}],
- "kilder": [{"path": "samarbejdsaftale.json", "sha256": "…"}, …]}
+ "kilder": [{"path": "samarbejdsaftale.json", "sha256": "…"}, …],
+ "dokumenter": [{"path": "beredskabsplan.pdf", "sha256": "…"}, …]}
 ```
+
+`dokumenter` are the build's other documents (Word files, unsigned annexes, the organisationsdiagram) as
+they were when the fields were added, so the parties' signatures cover the annexes LBF receives too.
 
 `verify` reads who must sign from here – never from the file under test's other parts or a package
 manifest – and `sign` refuses a certificate that does not identify the field's party. A change to the
@@ -23,10 +27,11 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from checker.findings import Text
-from checker.sign import field_name, party_slug
+from checker.sign import field_name
 
 CATALOG_KEY = "/AFTL_Underskriftskrav"
 FORMAT = "aftale-underskriftskrav/1"
@@ -47,9 +52,11 @@ def make_requirement(
     version: str | None,
     draft: bool,
     sources: list[dict],
+    documents: list[dict] = (),
 ) -> dict:
     """The requirement for one document: `data` is the agreement or delaftale JSON (its `underskrifter`),
-    `parties` the agreement's `parter` (for CVR numbers), `sources` [{"path", "sha256"}] of the dossier."""
+    `parties` the agreement's `parter` (for CVR numbers), `sources` [{"path", "sha256"}] of the dossier,
+    `documents` [{"path", "sha256"}] of the build's other documents (Word files, annexes, diagram)."""
     by_name = {p["navn"]: p for p in parties}
     entries = []
     for block in data.get("underskrifter", []):
@@ -75,6 +82,7 @@ def make_requirement(
         "udkast": bool(draft),
         "parter": entries,
         "kilder": [{"path": s["path"], "sha256": s["sha256"]} for s in sources],
+        "dokumenter": [{"path": d["path"], "sha256": d["sha256"]} for d in documents],
     }
 
 
@@ -88,8 +96,8 @@ def decode(raw: bytes) -> dict:
         raise RequirementError("too large")
     try:
         req = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise RequirementError(str(exc)) from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise RequirementError(str(exc) or type(exc).__name__) from None
     if not isinstance(req, dict) or req.get("format") != FORMAT:
         raise RequirementError("unknown format")
     parties = req.get("parter")
@@ -103,14 +111,17 @@ def decode(raw: bytes) -> dict:
             raise RequirementError("party without field or record")
         if "cvr" in p and not isinstance(p["cvr"], str):
             raise RequirementError("bad cvr")
-    for s in sources:
+    documents = req.setdefault("dokumenter", [])
+    if not isinstance(documents, list):
+        raise RequirementError("dokumenter is not a list")
+    for s in [*sources, *documents]:
         if not (
             isinstance(s, dict)
             and isinstance(s.get("path"), str)
             and isinstance(s.get("sha256"), str)
             and re.fullmatch(r"[0-9a-f]{64}", s["sha256"])
         ):
-            raise RequirementError("bad source")
+            raise RequirementError("bad source or document")
     if not isinstance(req.get("udkast"), bool):
         raise RequirementError("bad udkast")
     return req
@@ -129,8 +140,8 @@ def raw_from_root(root) -> bytes | None:
         if not isinstance(stream, generic.StreamObject):
             raise RequirementError("not a stream")
         return stream.data
-    except (PdfError, ValueError, KeyError, TypeError) as exc:
-        raise RequirementError(str(exc)) from None
+    except (PdfError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise RequirementError(str(exc) or type(exc).__name__) from None
 
 
 def embed(writer, requirement: dict) -> None:
@@ -151,10 +162,11 @@ class Identity:
     """What a signing certificate says about who signs."""
 
     name: str | None  # CN
-    organisation: str | None  # O
+    organisation: str | None  # O (the first)
     cvr: tuple[str, ...] = ()  # from organizationIdentifier (NTRDK-…) or serialNumber (CVR:…)
     rid: str | None = None  # employee id in a Danish OCES serialNumber (CVR:…-RID:…)
     uid: str | None = None
+    organisations: tuple[str, ...] = ()  # every O in the subject
 
     def identifiers(self) -> list[str]:
         out = [f"CVR {c}" for c in self.cvr]
@@ -165,9 +177,25 @@ class Identity:
         return out
 
 
-_CVR_SERIAL = re.compile(r"CVR:(\d{8})", re.IGNORECASE)
-_RID_SERIAL = re.compile(r"RID:([0-9A-Za-z-]+)", re.IGNORECASE)
-_UID_SERIAL = re.compile(r"UID:([0-9A-Za-z-]+)", re.IGNORECASE)
+_CVR_SERIAL = re.compile(r"(?<![0-9A-Za-z])CVR:(\d{8})(?![0-9])", re.IGNORECASE)
+_RID_SERIAL = re.compile(r"(?<![0-9A-Za-z])RID:([0-9A-Za-z]+)", re.IGNORECASE)
+_UID_SERIAL = re.compile(r"(?<![0-9A-Za-z])UID:([0-9A-Za-z]+)", re.IGNORECASE)
+_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
+
+
+def name_key(text: str) -> str:
+    """A name as compared with a party's: case, punctuation, spacing, accents and the spelling of æ, ø, å
+    do not count ("Boligselskabet Sct. Jørgen, Viborg" = "boligselskabet sct joergen viborg"); any other
+    character does, whatever its script ("Viborg Kommune ООО", a zero-width space, fullwidth letters)."""
+    text = unicodedata.normalize("NFC", text).casefold().translate(_DANISH)
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return "".join(c for c in text if not (unicodedata.category(c)[0] in "PZ" or c in "\t\n\r"))
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    return bool(a) and bool(b) and name_key(a) == name_key(b)
+
+
 _CVR_ORG_ID = re.compile(r"^NTRDK-(\d{8})$", re.IGNORECASE)
 
 
@@ -196,6 +224,7 @@ def identity_from_attributes(attributes: dict[str, list[str]]) -> Identity:
         cvr=tuple(dict.fromkeys(cvr)),
         rid=rid,
         uid=uid,
+        organisations=tuple(str(o) for o in attributes.get("organization_name", [])),
     )
 
 
@@ -218,20 +247,30 @@ def identity_of(cert) -> Identity:
 
 def party_mismatch(identity: Identity, party: dict) -> Text | None:
     """None when the certificate identifies the party, else why not. A CVR recorded for the party decides
-    when the certificate carries one; otherwise the certificate's organisation must be the party's name
-    (compared without case, punctuation or æøå spelling)."""
+    when the certificate carries one; otherwise the certificate's one organisation must be the party's
+    name (name_key: without case, punctuation or æøå spelling)."""
     name = party["part"]
     cvr = party.get("cvr")
-    if cvr and identity.cvr:
-        if cvr in identity.cvr:
-            return None
+    if len(identity.cvr) > 1:
         got = ", ".join(identity.cvr)
         return Text(
-            f"Certifikatet har CVR {got}, men {name} har CVR {cvr}.",
-            f"The certificate has CVR {got}, but {name} has CVR {cvr}.",
+            f"Certifikatet har flere CVR-numre ({got}); det kan ikke afgøres, hvem det tilhører.",
+            f"The certificate has several CVR numbers ({got}); whom it belongs to cannot be told.",
         )
-    names = {party_slug(name), party_slug(party.get("betegnelse") or name)}
-    if identity.organisation and party_slug(identity.organisation) in names:
+    if cvr and identity.cvr:
+        if identity.cvr[0] == cvr:
+            return None
+        return Text(
+            f"Certifikatet har CVR {identity.cvr[0]}, men {name} har CVR {cvr}.",
+            f"The certificate has CVR {identity.cvr[0]}, but {name} has CVR {cvr}.",
+        )
+    if len(identity.organisations) > 1:
+        orgs = " / ".join(identity.organisations)
+        return Text(
+            f"Certifikatet nævner flere organisationer ({orgs}); det kan ikke afgøres, hvem det tilhører.",
+            f"The certificate names several organisations ({orgs}); whom it belongs to cannot be told.",
+        )
+    if any(same_name(identity.organisation, n) for n in (name, party.get("betegnelse"))):
         return None
     org = identity.organisation or "ingen organisation"
     org_en = identity.organisation or "no organisation"

@@ -11,7 +11,7 @@ metadata date, instance id).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from checker.findings import Text
 
@@ -29,6 +29,8 @@ ALLOWED_XMP = {
     f"{{{_MM}}}InstanceID",
 }
 MAX_XMP = 4 << 20
+A4 = (595.0, 842.0)
+LARGE_WIDGET = 0.25  # a signature's visible box covering more than this share of its page hides content
 _LABELS = {
     "/Title": ("titel (/Info)", "title (/Info)"),
     "/Subject": ("emne (/Info)", "subject (/Info)"),
@@ -47,6 +49,9 @@ class Snapshot:
     info: dict[str, str]
     xmp: dict[str, str]
     requirement: bytes | None
+    fields: dict[str, tuple[bool, float]] = field(
+        default_factory=dict
+    )  # signature field: (signed, page share)
 
 
 def _label(key: str) -> tuple[str, str]:
@@ -88,14 +93,15 @@ def xmp_properties(data: bytes) -> dict[str, str]:
         tree = ElementTree.fromstring(data)
     except (ElementTree.ParseError, DefusedXmlException, ValueError) as exc:
         return {_UNREADABLE: str(exc)}
-    props: dict[str, str] = {}
+    found: dict[str, list[str]] = {}
     for desc in tree.iter(f"{{{_RDF}}}Description"):
         for key, value in desc.attrib.items():
             if key != f"{{{_RDF}}}about":
-                props[key] = value.strip()
+                found.setdefault(key, []).append(value.strip())
         for child in desc:
-            props[child.tag] = _flat(child)
-    return props
+            found.setdefault(child.tag, []).append(_flat(child))
+    # a property given twice (a second rdf:Description) is both values: a reader may show either
+    return {key: " | ".join(values) for key, values in found.items()}
 
 
 def _resolve(resolver, container, key):
@@ -122,21 +128,60 @@ def snapshot(resolver) -> Snapshot:
     try:
         if "/Info" in trailer:
             info = {str(k): str(v) for k, v in _resolve(resolver, trailer, "/Info").items()}
-    except (PdfError, ValueError, KeyError, TypeError, AttributeError):
+    except (PdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         info = {_UNREADABLE: "info"}
     xmp: dict[str, str] = {}
     try:
         if "/Metadata" in root:
             xmp = xmp_properties(_resolve(resolver, root, "/Metadata").data)
-    except (PdfError, ValueError, KeyError, TypeError, AttributeError):
+    except (PdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         xmp = {_UNREADABLE: "metadata"}
     requirement: bytes | None = None
     try:
         if CATALOG_KEY in root:
             requirement = bytes(_resolve(resolver, root, CATALOG_KEY).data)
-    except (PdfError, ValueError, KeyError, TypeError, AttributeError):
+    except (PdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         requirement = b"\x00unreadable"
-    return Snapshot(info, xmp, requirement)
+    return Snapshot(info, xmp, requirement, _fields(resolver))
+
+
+def _area(rect) -> float:
+    try:
+        x1, y1, x2, y2 = (float(v) for v in rect)
+    except (TypeError, ValueError):
+        return 0.0
+    return abs(x2 - x1) * abs(y2 - y1)
+
+
+def _fields(resolver) -> dict[str, tuple[bool, float]]:
+    """Every signature field of a revision: name -> (signed, the largest share of its page a widget covers)."""
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    out: dict[str, tuple[bool, float]] = {}
+    try:
+        for name, value, ref in enumerate_sig_fields(resolver):
+            field_dict = resolver.get_object(ref.reference) if hasattr(ref, "reference") else ref
+            widgets = [field_dict] + [k.get_object() for k in field_dict.get("/Kids", ()) or ()]
+            share = 0.0
+            for widget in widgets:
+                if "/Rect" not in widget:
+                    continue
+                page_w, page_h = A4
+                try:
+                    box = widget["/P"].get_object()["/MediaBox"] if "/P" in widget else None
+                    if box is not None:
+                        page_w, page_h = (
+                            abs(float(box[2]) - float(box[0])),
+                            abs(float(box[3]) - float(box[1])),
+                        )
+                except (PdfError, KeyError, TypeError, ValueError, IndexError):
+                    pass
+                share = max(share, _area(widget["/Rect"]) / max(page_w * page_h, 1.0))
+            out[str(name)] = (value is not None, share)
+    except (PdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        out["\x00unreadable"] = (False, 0.0)
+    return out
 
 
 def changes_between(before: Snapshot, after: Snapshot) -> list[Text]:
@@ -162,6 +207,20 @@ def changes_between(before: Snapshot, after: Snapshot) -> list[Text]:
                 out.append(Text(f"{da} fjernet (var »{a}«)", f"{en} removed (was '{a}')"))
             else:
                 out.append(Text(f"{da} ændret fra »{a}« til »{b}«", f"{en} changed from '{a}' to '{b}'"))
+    for name in sorted(set(after.fields) - set(before.fields)):
+        share = after.fields[name][1]
+        if share > LARGE_WIDGET:
+            pct = round(share * 100)
+            out.append(
+                Text(
+                    f"et nyt underskriftsfelt »{name}« dækker {pct} % af siden",
+                    f"a new signature field '{name}' covers {pct} % of its page",
+                )
+            )
+    for name in sorted(set(before.fields) - set(after.fields)):
+        out.append(
+            Text(f"underskriftsfeltet »{name}« er fjernet", f"the signature field '{name}' was removed")
+        )
     if before.requirement != after.requirement:
         if after.requirement is None:
             out.append(Text("underskriftskravet er fjernet", "the signing requirement was removed"))
@@ -174,24 +233,36 @@ def changes_between(before: Snapshot, after: Snapshot) -> list[Text]:
 
 def changes_per_revision(reader, first: int) -> dict[int, list[Text]]:
     """{revision: changes} for every revision after `first` (0-based, as pyHanko counts) that changed
-    more than signing does."""
+    more than signing does. A signature field added after `first` that is still empty at the end is a
+    change too: an empty field's appearance can cover the signed page."""
     from pyhanko.pdf_utils.misc import PdfError
 
     total = reader.xrefs.total_revisions
     found: dict[int, list[Text]] = {}
     try:
-        previous = snapshot(reader.get_historical_resolver(first))
+        start = previous = snapshot(reader.get_historical_resolver(first))
+        added: dict[str, int] = {}
         for revision in range(first + 1, total):
             current = snapshot(reader.get_historical_resolver(revision))
             changes = changes_between(previous, current)
             if changes:
                 found[revision] = changes
+            for name in set(current.fields) - set(previous.fields):
+                added.setdefault(name, revision)
             previous = current
-    except (PdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        for name, revision in sorted(added.items(), key=lambda item: item[1]):
+            if name in previous.fields and not previous.fields[name][0] and name not in start.fields:
+                found.setdefault(revision, []).append(
+                    Text(
+                        f"et nyt, tomt underskriftsfelt »{name}« er tilføjet efter underskriften",
+                        f"a new, empty signature field '{name}' was added after signing",
+                    )
+                )
+    except (PdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
         found[total - 1] = [
             Text(
-                f"revisionerne kan ikke sammenlignes ({exc})",
-                f"the revisions cannot be compared ({exc})",
+                f"revisionerne kan ikke sammenlignes ({type(exc).__name__})",
+                f"the revisions cannot be compared ({type(exc).__name__})",
             )
         ]
     return found

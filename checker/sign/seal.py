@@ -117,16 +117,13 @@ def check_seal(data: bytes, signature: bytes, trust_roots: list, trust_given: bo
 
 
 def sealer_allowed(organisation: str | None, aftale: dict) -> bool:
-    """The seal belongs to the secretariat: its own name, the organisation it is placed under, or a party."""
-    from checker.sign import party_slug
+    """The seal belongs to the secretariat: its own name, or the organisation it is placed under. A party
+    that is not the secretariat does not seal: the seal vouches for the files no party's signature covers."""
+    from checker.sign.requirement import same_name
 
-    if not organisation:
-        return False
     secretariat = aftale.get("sekretariat") or {}
-    names = [secretariat.get("navn"), secretariat.get("placering")] + [
-        p.get("navn") for p in aftale.get("parter", [])
-    ]
-    return party_slug(organisation) in {party_slug(n) for n in names if isinstance(n, str)}
+    names = [secretariat.get("navn"), secretariat.get("placering")]
+    return any(same_name(organisation, n) for n in names if isinstance(n, str))
 
 
 def refuse_sealer(organisation: str | None) -> CouldNotRun:
@@ -135,8 +132,8 @@ def refuse_sealer(organisation: str | None) -> CouldNotRun:
     return CouldNotRun(
         Text(
             f"Forseglingscertifikatet er udstedt til »{org}«; pakken forsegles af sekretariatet (eller den "
-            "organisation, det er placeret under, eller en part).",
+            "organisation, det er placeret under).",
             f"The sealing certificate is issued to '{org_en}'; the package is sealed by the secretariat (or the "
-            "organisation it is placed under, or a party).",
+            "organisation it is placed under).",
         )
     )

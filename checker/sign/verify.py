@@ -26,6 +26,7 @@ KIND_TIMESTAMP = "document-timestamp"
 COVERAGE_FILE = "entire-file"
 COVERAGE_REVISION = "entire-revision"
 COVERAGE_PARTIAL = "partial"
+MAX_REVISIONS = 100  # a signed agreement has a revision per signature; thousands only make analysis slow
 
 
 @dataclass
@@ -394,6 +395,34 @@ def _attachments(reader) -> list[str]:
 # --------------------------------------------------------------------------- the document
 
 
+def _trailing_bytes(data: bytes, sig, infos: list[SignatureInfo]) -> None:
+    """Bytes after the last revision that belong to no revision (no cross-reference section covers them):
+    ignored by PDF readers, but not signed by anyone, so never "intact"."""
+    try:
+        byte_range = [int(x) for x in sig.sig_object["/ByteRange"]]
+        end = byte_range[2] + byte_range[3]
+    except (KeyError, TypeError, ValueError, IndexError):
+        return
+    extra = len(data[end:].strip())
+    if extra == 0:
+        return
+    text = Text(
+        f"{extra} bytes efter dokumentets sidste revision, som ingen underskrift dækker",
+        f"{extra} bytes after the document's last revision, covered by no signature",
+    )
+    for info in infos:
+        if info.kind == KIND_SIGNATURE:
+            info.changes_after.append(text)
+            if not info.modified_after:
+                info.modified_after = True
+                info.problems.append(
+                    Text(
+                        f"Dokumentet er ændret efter underskriften: {text.da}.",
+                        f"The document was changed after signing: {text.en}.",
+                    )
+                )
+
+
 def _read_requirement(reader, problems: list[Text]) -> dict | None:
     from checker.sign.requirement import RequirementError, decode, raw_from_root
 
@@ -465,10 +494,20 @@ def verify_pdf(pdf: Path, trust: list[Path] = ()) -> PdfVerification:
             )
         ) from None
     requirement = _read_requirement(reader, problems)
+    unreadable_requirement = len(problems) > 0
     try:
         total = reader.xrefs.total_revisions
     except (PdfError, AttributeError):
         total = 0
+    if total > MAX_REVISIONS:
+        raise CouldNotRun(
+            Text(
+                f"{pdf} har {total} revisioner; aftale kontrollerer højst {MAX_REVISIONS}. En underskrevet aftale "
+                "har én revision pr. underskrift; så mange tyder på en fejl eller et angreb.",
+                f"{pdf} has {total} revisions; aftale checks at most {MAX_REVISIONS}. A signed agreement has one "
+                "revision per signature; this many suggests a fault or an attack.",
+            )
+        )
 
     filled = {name: value is not None for name, value, _ref in all_fields}
     ordered: list[tuple[int, SignatureInfo]] = []
@@ -485,6 +524,7 @@ def verify_pdf(pdf: Path, trust: list[Path] = ()) -> PdfVerification:
     # existing fields, form filling, archival data), the revisions after any later signature are a
     # subset of those, so their difference analysis - the bulk of the time - is not repeated.
     later_checked = False
+    last_sig = None
     found.sort(key=lambda pair: pair[0])
     changes = changes_per_revision(reader, found[0][0]) if found else {}
     for revision, sig in found:
@@ -516,6 +556,9 @@ def verify_pdf(pdf: Path, trust: list[Path] = ()) -> PdfVerification:
                 )
         _bind_party(info, requirement)
         ordered.append((revision, info))
+        last_sig = (revision, sig, info)
+    if last_sig is not None and last_sig[0] == total - 1 and last_sig[2].coverage != COVERAGE_FILE:
+        _trailing_bytes(data, last_sig[1], [info for _r, info in ordered])
     signatures = [info for _rev, info in sorted(ordered, key=lambda pair: pair[0])]
 
     empty = [name for name, is_filled in filled.items() if not is_filled]
@@ -546,7 +589,7 @@ def verify_pdf(pdf: Path, trust: list[Path] = ()) -> PdfVerification:
                     "The PDF is not signed: it has no signatures and does not say who must sign.",
                 )
             )
-        elif signatures:
+        elif signatures and not unreadable_requirement:
             notes.append(
                 Text(
                     "PDF'en angiver ikke, hvem der skal underskrive (den er ikke bygget af aftale, eller kravet er "
@@ -556,6 +599,25 @@ def verify_pdf(pdf: Path, trust: list[Path] = ()) -> PdfVerification:
                 )
             )
     missing = [name for name in dict.fromkeys(required) if not filled.get(name)]
+    for name in empty:
+        if name not in required:
+            # aftale names every field it makes after a party and lists it in the requirement; an empty
+            # party field outside it means the requirement names fewer parties than the document has
+            (problems if requirement is not None and name.startswith(FIELD_PREFIX) else notes).append(
+                Text(
+                    f"Feltet »{name}« er tomt og hører ikke til nogen part, der skal underskrive.",
+                    f"The field '{name}' is empty and belongs to no party that must sign.",
+                )
+            )
+    if signatures and not trust:
+        problems.append(
+            Text(
+                "Ingen --trust: certifikaterne er ikke kontrolleret mod et betroet certifikat, så hvem der har "
+                "underskrevet, er ikke bekræftet. Angiv udstederens certifikat med --trust.",
+                "No --trust: the certificates were not checked against a trusted certificate, so who signed is "
+                "not confirmed. Give the issuer's certificate with --trust.",
+            )
+        )
     attachments = _attachments(reader)
 
     ok = not missing and not problems
