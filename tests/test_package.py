@@ -767,3 +767,105 @@ def test_openssl_verifies_the_seal_and_catches_an_edited_manifest(signed, packag
     )
     bad = openssl()
     assert bad.returncode != 0 and "Verification failure" in bad.stderr
+
+
+# --- forged packages found by attacking verify -------------------------------------------------------------
+
+
+def test_an_annex_swapped_and_resealed_by_the_secretariat_fails(signed, package, tmp_path):
+    """Even the secretariat's own valid seal does not make an annex the parties signed beside the
+    agreement into another one: the signing requirement lists every document of the build."""
+    import asyncio
+
+    from pyhanko.sign import signers
+
+    certs = signed["certs"]
+    sealer = signers.SimpleSigner.load(
+        str(certs / "sara-sekretaer.key.pem"), str(certs / "sara-sekretaer.cert.pem")
+    )
+
+    def change(entries):
+        entries["dokumenter/beredskabsplan.pdf"] = entries["dokumenter/milepaelsplan.pdf"]
+        _rehash(entries)
+        cms = asyncio.run(sealer.async_sign_general_data(entries["manifest.json"], "sha256", detached=True))
+        entries["manifest.json.p7s"] = cms.dump()
+
+    _rezip(package, tmp_path / "t.zip", change)
+    code, report = _verify(signed, tmp_path / "t.zip", "en")
+    assert code == 1 and report["seal"]["valid"] is True
+    assert _codes(report) == ["package-document-not-signed"]
+    assert report["problems"][0]["message"] == (
+        "dokumenter/beredskabsplan.pdf is not the document dokumenter/samarbejdsaftale.pdf was built together "
+        "with (its sha256 differs from the signing requirement)."
+    )
+
+
+def test_a_hidden_zip_entry_outside_the_directory_fails(signed, package, tmp_path):
+    """A local entry a streaming reader sees, inserted before the central directory but not listed in it."""
+    import io
+    import struct
+
+    data = package.read_bytes()
+    with zipfile.ZipFile(package) as z:
+        start = z.start_dir
+    extra = io.BytesIO()
+    with zipfile.ZipFile(extra, "w") as z:
+        z.writestr("dokumenter/samarbejdsaftale.pdf", b"%PDF-1.7 usigneret")
+    with zipfile.ZipFile(extra) as z:
+        local = extra.getvalue()[: z.start_dir]
+    eocd = data.rindex(b"PK\x05\x06")
+    forged = bytearray(data[:start] + local + data[start:])
+    at = eocd + len(local) + 16
+    forged[at : at + 4] = struct.pack("<I", start + len(local))
+    (tmp_path / "t.zip").write_bytes(bytes(forged))
+    with zipfile.ZipFile(tmp_path / "t.zip") as z:
+        assert z.namelist() == zipfile.ZipFile(package).namelist()  # the directory does not show it
+    code, report = _verify(signed, tmp_path / "t.zip", "en")
+    assert code == 1
+    assert _codes(report) == ["package-hidden-data"]
+
+    prepended = tmp_path / "foran.zip"
+    prepended.write_bytes(b"%PDF-1.7\n" + data)
+    code, report = _verify(signed, prepended, "en")
+    assert code == 1 and _codes(report) == ["package-hidden-data"]
+
+
+def test_one_file_under_two_spellings_fails(signed, package, tmp_path):
+    from checker.assemble.build import build
+
+    unsigned = build(signed["dossier"], tmp_path / "usigneret").out / "samarbejdsaftale.pdf"
+
+    def change(entries):
+        signed_pdf = entries.pop("dokumenter/samarbejdsaftale.pdf")
+        entries["dokumenter/samarbejdsaftale.pdf"] = unsigned.read_bytes()
+        entries["dokumenter/./samarbejdsaftale.pdf"] = signed_pdf
+        entries["DOKUMENTER/samarbejdsaftale.pdf"] = signed_pdf
+        _rehash(entries)
+
+    _rezip(package, tmp_path / "t.zip", change)
+    code, report = _verify(signed, tmp_path / "t.zip", "en", "--allow-unsealed")
+    assert code == 1
+    codes = _codes(report)
+    assert "package-unsafe-name" in codes and "package-duplicate-name" in codes
+    assert "Pakken er intakt" not in json.dumps(report)
+
+
+def test_a_package_verified_without_trust_is_not_intact(signed, package):
+    code, out, _ = signed["run"]("verify", package)
+    assert code == 1
+    assert "[package-no-trust] Ingen --trust: underskrifterne og forseglingen er ikke kontrolleret" in out
+    assert "Pakken er intakt" not in out
+
+
+def test_deeply_nested_json_in_a_package_is_a_finding_not_a_traceback(signed, package, tmp_path):
+    deep = b"[" * 100_000 + b"]" * 100_000
+
+    def change(entries):
+        entries["kilder/delaftaler/9.9-x.json"] = deep
+        entries["kilder/samarbejdsaftale.json"] = deep
+        _rehash(entries)
+
+    _rezip(package, tmp_path / "t.zip", change)
+    code, out, err = signed["run"]("verify", tmp_path / "t.zip", "--trust", signed["ca"])
+    assert code == 1 and "Traceback" not in out + err
+    assert "[package-unsealed]" in out
