@@ -845,6 +845,7 @@ def verify_package(
             v.problems.extend(
                 document_problems(entry, report, rel, data, aftale, packaged, documents, checked)
             )
+        _unbuilt_files(v, documents, packaged)
         if draft:
             _problem(
                 v,
@@ -863,6 +864,36 @@ def verify_package(
                 f"The check of the package's sources finds {v.check.count(Severity.ERROR)} error(s): {codes}.",
             )
     return v
+
+
+def _unbuilt_files(v: PackageVerification, documents: dict[str, str], sources: dict[str, str]) -> None:
+    """Documents no signed document was built together with (a problem: dokumenter/ is what the build
+    made), and sources none was built from (a note: a dossier may hold files the check does not read)."""
+    requirements = [r.requirement for _name, r in v.signatures if r.requirement is not None]
+    if not requirements:
+        return  # nothing signed says what the build made; reported for each document already
+    built = {d["path"] for r in requirements for d in r.get("dokumenter", [])}
+    built |= {Path(name).name for name, _r in v.signatures}
+    if any(r.get("dokumenter") for r in requirements):
+        for name in sorted(set(documents) - built):
+            _problem(
+                v,
+                "package-document-not-signed",
+                f"dokumenter/{name} er ikke bygget sammen med de underskrevne dokumenter; ingen part har underskrevet den.",
+                f"dokumenter/{name} was not built together with the signed documents; no party has signed it.",
+            )
+    read = {s["path"] for r in requirements for s in r["kilder"]}
+    unread = sorted(set(sources) - read)
+    if unread:
+        shown = ", ".join(f"kilder/{n}" for n in unread[:5]) + (" …" if len(unread) > 5 else "")
+        v.notes.append(
+            Text(
+                f"{len(unread)} fil(er) i kilder/ er ikke blandt de kilder, dokumenterne er bygget af; kun manifestet "
+                f"og forseglingen dækker dem: {shown}",
+                f"{len(unread)} file(s) in kilder/ are not among the sources the documents were built from; only "
+                f"the manifest and the seal cover them: {shown}",
+            )
+        )
 
 
 def _texts(problems: list[Text], da: str, en: str) -> tuple[str, str]:

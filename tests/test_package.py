@@ -387,7 +387,12 @@ def test_an_added_file_fails_and_names_it(signed, package, tmp_path):
     code, report = _verify(signed, tmp_path / "t.zip")
     assert code == 1
     assert [(p["code"], p["message"]) for p in report["problems"]] == [
-        ("package-extra-file", "dokumenter/bilag-x.pdf står ikke i manifestet (tilføjet efter pakningen?).")
+        ("package-extra-file", "dokumenter/bilag-x.pdf står ikke i manifestet (tilføjet efter pakningen?)."),
+        (
+            "package-document-not-signed",
+            "dokumenter/bilag-x.pdf er ikke bygget sammen med de underskrevne dokumenter; ingen part har "
+            "underskrevet den.",
+        ),
     ]
 
 
@@ -869,3 +874,38 @@ def test_deeply_nested_json_in_a_package_is_a_finding_not_a_traceback(signed, pa
     code, out, err = signed["run"]("verify", tmp_path / "t.zip", "--trust", signed["ca"])
     assert code == 1 and "Traceback" not in out + err
     assert "[package-unsealed]" in out
+
+
+def test_a_document_added_and_resealed_by_the_secretariat_fails(signed, package, tmp_path):
+    import asyncio
+
+    from pyhanko.sign import signers
+
+    certs = signed["certs"]
+    sealer = signers.SimpleSigner.load(
+        str(certs / "sara-sekretaer.key.pem"), str(certs / "sara-sekretaer.cert.pem")
+    )
+
+    def change(entries):
+        entries["dokumenter/tillaeg-underskrevet.pdf"] = entries["dokumenter/milepaelsplan.pdf"]
+        entries["kilder/tillaeg.txt"] = "Tillæg: tilskud til sekretariatet.".encode()
+        _rehash(entries)
+        cms = asyncio.run(sealer.async_sign_general_data(entries["manifest.json"], "sha256", detached=True))
+        entries["manifest.json.p7s"] = cms.dump()
+
+    _rezip(package, tmp_path / "t.zip", change)
+    code, report = _verify(signed, tmp_path / "t.zip", "en")
+    assert code == 1
+    assert [(p["code"], p["message"]) for p in report["problems"]] == [
+        (
+            "package-document-not-signed",
+            "dokumenter/tillaeg-underskrevet.pdf was not built together with the signed documents; no party has "
+            "signed it.",
+        )
+    ]
+    # the added source is only said (the seal alone covers it): one file more than in the real package
+
+    def unread(report):
+        return next(int(n.split()[0]) for n in report["notes"] if "file(s) in kilder/" in n)
+
+    assert unread(report) == unread(_verify(signed, package, "en")[1]) + 1
