@@ -486,7 +486,7 @@ def verify_pdf(pdf: Path, trust: list[Path] = ()) -> PdfVerification:
     notes: list[Text] = []
     try:
         all_fields = list(enumerate_sig_fields(reader))
-    except (PdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (PdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise CouldNotRun(
             Text(
                 f"Underskriftsfelterne i {pdf} kan ikke læses ({exc}).",
