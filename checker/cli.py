@@ -107,31 +107,16 @@ def _as_of(value: str | None, lang: str):
 
 
 def _write_output(text: str, output: str | None, lang: str) -> None:
-    """Print, or write the whole report to a file atomically (temp file, fsync, rename)."""
+    """Print, or write the whole report to a file atomically (checker.files.write_file)."""
     if output is None:
         click.echo(text)
         return
-    import os
-    import tempfile
-    from pathlib import Path
+    from checker.files import write_file
 
-    target = Path(output)
     try:
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{target.name}.", dir=target.parent if str(target.parent) else "."
-        )
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(click.unstyle(text) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        _fail(
-            CouldNotRun(
-                Text(f"Kan ikke skrive {target}: {exc.strerror}.", f"Cannot write {target}: {exc.strerror}.")
-            ),
-            lang,
-        )
+        write_file(output, click.unstyle(text) + "\n")
+    except CouldNotRun as exc:
+        _fail(exc, lang)
 
 
 @main.command()
@@ -783,14 +768,19 @@ def audit(dossier: str, as_of: str | None, fmt: str, output: str | None, lang: s
         elif fmt == "html":
             report.write_html(result, Path(output), helhedsplan=_helhedsplan(dossier))
         else:
-            target = Path(output)
-            made = report.write_report(
-                result, target.with_suffix(".docx"), pdf=fmt == "pdf", helhedsplan=_helhedsplan(dossier)
-            )
-            if fmt == "pdf":
-                pdf = next(p for p in made if p.suffix == ".pdf")
-                if pdf != target:
-                    pdf.replace(target)
+            import tempfile
+
+            from checker.files import write_file
+
+            # made in a folder of its own: only the file asked for is written (never an X.docx beside X.pdf)
+            with tempfile.TemporaryDirectory(prefix="aftale-audit-") as tmp:
+                made = report.write_report(
+                    result,
+                    Path(tmp) / "revisionsrapport.docx",
+                    pdf=fmt == "pdf",
+                    helhedsplan=_helhedsplan(dossier),
+                )
+                write_file(output, made[-1].read_bytes())
         if fmt not in ("text", "json"):
             click.echo(f"Wrote {output}" if lang == "en" else f"Skrev {output}")
     except CouldNotRun as exc:

@@ -56,13 +56,15 @@ def write_workspace_settings(workspace: Path) -> Path:
     ours = {e["url"] for e in json_schemas_setting()}
     kept = [e for e in settings.get("json.schemas", []) if not (isinstance(e, dict) and e.get("url") in ours)]
     settings["json.schemas"] = kept + json_schemas_setting()
+    from checker.files import write_file
+
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(settings, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(target)
+        target.parent.mkdir(exist_ok=True)  # .vscode in the workspace, which must exist
     except OSError as exc:
         raise CouldNotRun(
-            Text(f"Kan ikke skrive {target}: {exc.strerror}.", f"Cannot write {target}: {exc.strerror}.")
+            Text(
+                f"Kan ikke oprette {target.parent}: {exc.strerror}.",
+                f"Cannot create {target.parent}: {exc.strerror}.",
+            )
         ) from None
-    return target
+    return write_file(target, json.dumps(settings, ensure_ascii=False, indent=2) + "\n")

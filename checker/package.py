@@ -444,31 +444,17 @@ def _normalise_icc(icc: bytes) -> bytes:
 
 
 def _write_zip(out: Path, entries: dict[str, bytes]) -> None:
-    out = Path(out)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    except OSError as exc:
-        raise CouldNotRun(
-            Text(f"Kan ikke skrive {out}: {exc.strerror}.", f"Cannot write {out}: {exc.strerror}.")
-        ) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-                for name in sorted(
-                    entries, key=lambda n: (n not in ("manifest.json", "manifest.json.p7s"), n)
-                ):
-                    info = zipfile.ZipInfo(name, ZIP_TIME)
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    info.external_attr = 0o644 << 16
-                    info.create_system = 3
-                    z.writestr(info, entries[name], compresslevel=9)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from checker.files import write_file
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for name in sorted(entries, key=lambda n: (n not in ("manifest.json", "manifest.json.p7s"), n)):
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            z.writestr(info, entries[name], compresslevel=9)
+    write_file(out, buffer.getvalue())
 
 
 # --- verify PACKAGE ----------------------------------------------------------------------------------------

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from checker.dossier import AGREEMENT_FILE, open_dossier
+from checker.files import dossier_lock, write_file
 from checker.findings import CouldNotRun, Text
+from checker.jsonedit import replace_value
 
 METHODS = ("wet-ink", "e-signature")
 
@@ -46,16 +48,24 @@ def record_signature(
     document: str = AGREEMENT_FILE,
     replace: bool = False,
 ) -> tuple[Path, str]:
-    """Record the signature in `document`'s block for `party`; returns (file written, party name)."""
-    from checker.schema import DOCUMENT_TYPES, SchemaRegistry
-
+    """Record the signature in `document`'s block for `party`; returns (file written, party name). Only
+    that block changes in the file; every other byte stays as it was."""
     root = open_dossier(dossier).root
     path = root / document
     if not path.is_file() or not path.resolve().is_relative_to(root.resolve()):
         raise CouldNotRun(Text(f"{document} findes ikke i dossieret.", f"{document} is not in the dossier."))
+    # read, change and write under the dossier's lock: a concurrent record is never lost
+    with dossier_lock(root):
+        return _record(root, path, document, party, name, when, method, title, replace)
+
+
+def _record(root, path, document, party, name, when, method, title, replace) -> tuple[Path, str]:
+    from checker.schema import DOCUMENT_TYPES, SchemaRegistry
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text, parse_float=Decimal)
+    except (OSError, ValueError, RecursionError) as exc:
         raise CouldNotRun(
             Text(
                 f"{document} kan ikke læses: {exc}. Kør »aftale validate«.",
@@ -74,7 +84,7 @@ def record_signature(
         )
     blocks = data.get("underskrifter", [])
     party_name = resolve_party(party, [b["part"] for b in blocks])
-    block = next(b for b in blocks if b["part"] == party_name)
+    index, block = next((i, b) for i, b in enumerate(blocks) if b["part"] == party_name)
     if "navn" in block and not replace:
         raise CouldNotRun(
             Text(
@@ -95,11 +105,7 @@ def record_signature(
     if title:
         block["titel"] = title.strip()
     registry = SchemaRegistry()
-    errors = list(
-        registry.validator(data["dokumenttype"]).iter_errors(
-            json.loads(json.dumps(data), parse_float=__import__("decimal").Decimal)
-        )
-    )
+    errors = list(registry.validator(data["dokumenttype"]).iter_errors(data))
     if errors:
         raise CouldNotRun(
             Text(
@@ -107,18 +113,5 @@ def record_signature(
                 f"{document} does not follow its schema; fix it first with 'aftale validate'.",
             )
         )
-    _write_atomically(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    write_file(path, replace_value(text, f"/underskrifter/{index}", block))
     return path, party_name
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -21,6 +21,7 @@ from typing import Any
 
 from checker import __version__
 from checker.check import check_dossier
+from checker.files import output_folder
 from checker.findings import CouldNotRun, Result, Severity, Text
 from checker.resources import template_dir
 from checker.sign.requirement import make_requirement
@@ -133,7 +134,7 @@ def build(
             ),
         )
     templates = templates or template_dir()
-    out = Path(out) if out else Path("generated") / root.resolve().name
+    out = output_folder(Path(out) if out else Path("generated") / root.resolve().name, dossier=root)
     docs = _documents(check, root)
     sources = _sources(root, check)
     aftale = next(data for rel, t, data in docs if t == "strategisk-samarbejdsaftale")
@@ -251,6 +252,7 @@ def _manifest(root, check, draft, templates, doctypes, outputs, docs, aftale, so
     used = sorted({TEMPLATES[t] for t in doctypes})
     return {
         "tool": {"name": "aftale", "version": __version__},
+        "kind": "build",
         "dossier": root.resolve().name,
         "regelsaet": aftale["regelsaet"],
         "version": aftale["version"],
@@ -273,7 +275,11 @@ def _manifest(root, check, draft, templates, doctypes, outputs, docs, aftale, so
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:
-    staging.chmod(0o755)
+    """Move the finished staging folder to `out`, replacing an earlier build there (output_folder has
+    checked that `out` is new, empty or an earlier build)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)
     if out.exists():
         old = out.with_name(f".{out.name}.old-{os.getpid()}")
         os.rename(out, old)

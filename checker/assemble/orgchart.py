@@ -11,8 +11,10 @@ FONT = "DejaVu Sans"
 
 
 def dot_source(aftale: dict) -> str:
-    """The diagram as DOT (deterministic: the same agreement gives the same text)."""
-    from graphviz import Digraph
+    """The diagram as DOT (deterministic: the same agreement gives the same text). Every text from the
+    dossier is plain text to Graphviz (graphviz.escape): a name written "<IMG SRC=…/>" is not an HTML
+    label that draws a file, and a backslash is not an escape sequence."""
+    from graphviz import Digraph, escape
 
     g = Digraph(
         "organisationsdiagram",
@@ -21,7 +23,7 @@ def dot_source(aftale: dict) -> str:
             "fontname": FONT,
             "nodesep": "0.5",
             "ranksep": "0.7",
-            "label": aftale["helhedsplan"],
+            "label": escape(aftale["helhedsplan"]),
             "labelloc": "t",
             "fontsize": "16",
         },
@@ -41,9 +43,9 @@ def dot_source(aftale: dict) -> str:
     board = next((o for o in organer if o["type"] == "bestyrelse"), None)
     for o in organer:
         freq = o["moedefrekvens"]
-        label = o["navn"] + f"\n{freq['min_pr_aar']}-{freq['max_pr_aar']} møder årligt"
+        label = escape(o["navn"] + f"\n{freq['min_pr_aar']}-{freq['max_pr_aar']} møder årligt")
         g.node(
-            o["id"],
+            escape(o["id"]),
             label,
             fillcolor="#cfe3d3" if o is board else "#e8f0e9",
             fontsize="14" if o is board else "12",
@@ -52,14 +54,16 @@ def dot_source(aftale: dict) -> str:
         for o in organer:
             if o is not board:
                 g.edge(
-                    board["id"],
-                    o["id"],
+                    escape(board["id"]),
+                    escape(o["id"]),
                     dir="back",
                     label=" indstiller til" if o["type"] != "beboerpanel" else " følgegruppe",
                 )
     sek = aftale["sekretariat"]
-    g.node("sekretariat", sek["navn"], shape="box", style="filled", fillcolor="#fff4d6", color="#8a6d1d")
-    g.node("placering", sek["placering"], shape="box", style="dashed", fillcolor="white")
+    g.node(
+        "sekretariat", escape(sek["navn"]), shape="box", style="filled", fillcolor="#fff4d6", color="#8a6d1d"
+    )
+    g.node("placering", escape(sek["placering"]), shape="box", style="dashed", fillcolor="white")
     with g.subgraph() as same:
         same.attr(rank="same")
         same.node("sekretariat")
@@ -71,7 +75,7 @@ def dot_source(aftale: dict) -> str:
         if o is not board:
             # drawn from the body down to the secretariat so the secretariat ranks below; the arrow points up
             g.edge(
-                o["id"],
+                escape(o["id"]),
                 "sekretariat",
                 dir="back",
                 style="dashed",

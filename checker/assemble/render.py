@@ -18,6 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from checker.assemble.fmt import FILTERS
 from checker.findings import CouldNotRun, Text
+from checker.xmltext import finalize
 
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 MAX_TEMPLATE_UNPACKED = 100 * 1024 * 1024
@@ -29,7 +30,9 @@ class _Environment(SandboxedEnvironment):
     same headers and footers) for several documents, and compiling dominates rendering."""
 
     def __init__(self) -> None:
-        super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+        super().__init__(
+            autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True, finalize=finalize
+        )
         self.filters.update(FILTERS)
         self._compiled: dict[str, Any] = {}
 

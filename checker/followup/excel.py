@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -308,29 +306,13 @@ def write_template(dossier: Path, out: Path) -> int:
 
 
 def _save_atomically(wb, out: Path) -> None:
+    from checker.files import workbook_bytes, write_file
+
     if not out.parent.is_dir():
         raise CouldNotRun(
             Text(f"Mappen {out.parent} findes ikke.", f"The folder {out.parent} does not exist.")
         )
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        os.close(fd)
-        wb.save(tmp)
-        os.replace(tmp, out)
-    except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise CouldNotRun(
-            Text(
-                f"Kan ikke skrive {out}: {exc.strerror or exc}.",
-                f"Cannot write {out}: {exc.strerror or exc}.",
-            )
-        ) from None
-    except BaseException:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise
+    write_file(out, workbook_bytes(wb))
 
 
 # ---------------------------------------------------------------------------------------------- import
@@ -442,7 +424,17 @@ def _find_table(wb):
 
 
 def import_workbook(dossier: Path, workbook: Path, *, replace: bool = False) -> ImportResult:
-    """Import the filled-in follow-up workbook into the dossier's opfoelgning.json."""
+    """Import the filled-in follow-up workbook into the dossier's opfoelgning.json. The register is read,
+    changed and written under the dossier's lock, so two imports at once never lose each other's rows."""
+    from checker.dossier import open_dossier
+    from checker.files import dossier_lock
+
+    root = open_dossier(dossier).root
+    with dossier_lock(root):
+        return _import_workbook(root, Path(workbook), replace=replace)
+
+
+def _import_workbook(dossier: Path, workbook: Path, *, replace: bool = False) -> ImportResult:
     from checker.followup.audit import REGISTER, _sha256
     from checker.readers import ReaderError
     from checker.readers.xlsx import open_workbook
@@ -882,14 +874,6 @@ def _check_schema(text: str) -> None:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    from checker.record import _write_atomically as write
+    from checker.files import write_file
 
-    try:
-        write(path, text)
-    except OSError as exc:
-        raise CouldNotRun(
-            Text(
-                f"Kan ikke skrive {path}: {exc.strerror or exc}.",
-                f"Cannot write {path}: {exc.strerror or exc}.",
-            )
-        ) from None
+    write_file(path, text)

@@ -20,8 +20,6 @@ docxtpl and openpyxl are imported only by the functions that need them.
 from __future__ import annotations
 
 import base64
-import io
-import os
 import shutil
 import tempfile
 from datetime import date, datetime
@@ -332,7 +330,7 @@ def as_dict(result: AuditResult) -> dict:
 
 
 def _write(target: Path, data: bytes) -> Path:
-    from checker.sign import write_atomically
+    from checker.files import write_file
 
     target = Path(target)
     try:
@@ -344,7 +342,7 @@ def _write(target: Path, data: bytes) -> Path:
                 f"Cannot create {target.parent}: {exc.strerror}.",
             )
         ) from None
-    write_atomically(target, data)
+    write_file(target, data)
     return target
 
 
@@ -500,9 +498,9 @@ def write_xlsx(result: AuditResult, out: Path) -> Path:
     props.creator = "aftale"
     props.title = f"Revision – {result.dossier}"
     props.created = _FIXED
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return _write(out, buffer.getvalue())
+    from checker.files import workbook_bytes
+
+    return _write(out, workbook_bytes(wb))
 
 
 # --------------------------------------------------------------------------------------------
@@ -659,14 +657,12 @@ def write_report(
             from checker.assemble.pdf import convert
 
             made += convert([docx], staging)
-        finals = []
-        for path in made:
-            with path.open("rb") as fh:
-                os.fsync(fh.fileno())
-            final = out_docx if path == docx else out_docx.with_suffix(".pdf")
-            os.replace(path, final)
-            finals.append(final)
-        return finals
+        from checker.files import write_file
+
+        return [
+            write_file(out_docx if path == docx else out_docx.with_suffix(".pdf"), path.read_bytes())
+            for path in made
+        ]
     except OSError as exc:
         raise CouldNotRun(
             Text(

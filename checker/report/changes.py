@@ -5,7 +5,6 @@ Landsbyggefonden with a revision of the strategic agreement."""
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from collections.abc import Iterable
 from datetime import datetime
@@ -160,23 +159,18 @@ def write_aendringsoversigt(
     data = render_docx(
         template, context(changes, aftale_old, aftale_new, udkast=udkast), properties=properties
     )
+    from checker.files import write_file
+
     try:
         out_docx.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out_docx.name}.", dir=out_docx.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, out_docx)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
     except OSError as exc:
         raise CouldNotRun(
             Text(
-                f"Kan ikke skrive {out_docx}: {exc.strerror or exc}.",
-                f"Cannot write {out_docx}: {exc.strerror or exc}.",
+                f"Kan ikke oprette {out_docx.parent}: {exc.strerror}.",
+                f"Cannot create {out_docx.parent}: {exc.strerror}.",
             )
         ) from None
+    write_file(out_docx, data)
     return out_docx
 
 
@@ -184,9 +178,7 @@ def write_changes_document(
     changes: list[Change], old: Path, new: Path, output: Path, *, pdf: bool = False
 ) -> Path:
     """The ændringsoversigt for two dossier versions as Word, or as PDF/A (LibreOffice), written whole to
-    `output` (temp file beside it, then renamed)."""
-    import shutil
-
+    `output` (checker.files.write_file)."""
     old_aftale = json.loads((old / "samarbejdsaftale.json").read_text(encoding="utf-8"))
     new_aftale = json.loads((new / "samarbejdsaftale.json").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="aftale-diff-") as tmp:
@@ -195,8 +187,6 @@ def write_changes_document(
             from checker.assemble.pdf import convert
 
             (made,) = convert([made], Path(tmp))
-        output.parent.mkdir(parents=True, exist_ok=True)
-        partial = output.with_name(f".{output.name}.tmp")
-        shutil.copyfile(made, partial)
-        partial.replace(output)
-    return output
+        from checker.files import write_file
+
+        return write_file(output, made.read_bytes())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from checker.findings import Result, Severity
+from checker.xmltext import xml_safe
 
 
 def render(result: Result, lang: str) -> str:
@@ -36,7 +37,7 @@ def render(result: Result, lang: str) -> str:
     suites = ET.Element("testsuites")
     suites.append(suite)
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml_safe(ET.tostring(suites, encoding="unicode"))
 
 
 def _line(f, lang: str) -> str:

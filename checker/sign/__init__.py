@@ -14,9 +14,7 @@ This module itself must stay free of pyHanko imports.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -82,56 +80,6 @@ def read_pdf_bytes(pdf: Path) -> bytes:
     return data
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, fsync, then rename over the target; keeps the mode
-    of a file being replaced."""
-    target = Path(target)
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        mode = target.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise CouldNotRun(
-            Text(f"Kan ikke skrive i {folder}: {exc.strerror}.", f"Cannot write in {folder}: {exc.strerror}.")
-        ) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise CouldNotRun(
-            Text(f"Kan ikke skrive {target}: {exc.strerror}.", f"Cannot write {target}: {exc.strerror}.")
-        ) from None
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
-
-
 __all__ = [
     "FIELD_PREFIX",
     "MAX_PDF_BYTES",
@@ -139,5 +87,4 @@ __all__ = [
     "party_slug",
     "quiet_libraries",
     "read_pdf_bytes",
-    "write_atomically",
 ]

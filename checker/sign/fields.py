@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from checker.files import write_file
 from checker.findings import CouldNotRun, Text
-from checker.sign import party_slug, quiet_libraries, read_pdf_bytes, write_atomically
+from checker.sign import party_slug, quiet_libraries, read_pdf_bytes
 
 HEADING = re.compile(r"^underskrift(er)?:?$", re.IGNORECASE)
 RULE = re.compile(r"^_{3,}$")
@@ -388,4 +389,4 @@ def add_signature_fields(
                 f"The signature fields cannot be added to {pdf} ({exc}).",
             )
         ) from None
-    write_atomically(pdf, out.getvalue())
+    write_file(pdf, out.getvalue())

@@ -9,8 +9,9 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from checker.files import write_file
 from checker.findings import CouldNotRun, Text
-from checker.sign import quiet_libraries, read_pdf_bytes, write_atomically
+from checker.sign import quiet_libraries, read_pdf_bytes
 
 REASON = "Underskrift af strategisk samarbejdsaftale"
 LOCATION = "Danmark"
@@ -361,7 +362,7 @@ def sign_pdf(
                 stamped = _timestamp_time(sig.signer_info)
     except (PdfError, ValueError, KeyError, TypeError, AttributeError):
         pass
-    write_atomically(Path(out) if out is not None else pdf, signed)
+    write_file(Path(out) if out is not None else pdf, signed)
     return {
         "field": field,
         "party": party,

