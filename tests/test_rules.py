@@ -221,6 +221,39 @@ def test_budget_years_must_sum_to_the_total(viborg, base):
     assert "projektårene summer til 12.501.500 kr." in found[0].message.da
 
 
+def test_a_wrong_total_typed_as_danish_text_is_read_not_skipped(viborg, base):
+    """ "99.600.000,00" typed as text in the Landsbyggefonden total: read as an amount (a warning names
+    the cell) and compared, so the wrong figure is an error, never "ingen fejl"."""
+    edit_workbook(viborg / "budget.xlsx", lambda wb: wb["Finansiering"].__setitem__("F11", "99.600.000,00"))
+    found = new_findings(viborg, base)
+    assert sorted((f.code, f.severity.value, f.cell) for f in found) == [
+        ("budget-agrees", "error", "Finansiering!F11"),
+        ("budget-text-amount", "warning", "Finansiering!F11"),
+        ("budget-year-sum", "error", "Finansiering!F11"),
+    ]
+    text = next(f for f in found if f.code == "budget-text-amount")
+    assert (
+        text.message.da
+        == "Finansiering!F11 er skrevet som tekst (»99.600.000,00«); det læses som 99.600.000 kr."
+    )
+
+
+def test_the_right_total_typed_as_text_is_only_a_warning(viborg, base):
+    edit_workbook(viborg / "budget.xlsx", lambda wb: wb["Finansiering"].__setitem__("F11", "14.600.000 kr."))
+    found = new_findings(viborg, base)
+    assert [(f.code, f.cell) for f in found] == [("budget-text-amount", "Finansiering!F11")]
+
+
+def test_text_that_is_no_amount_in_an_amount_cell_is_an_error(viborg, base):
+    edit_workbook(viborg / "budget.xlsx", lambda wb: wb["Finansiering"].__setitem__("C11", "ca. 3,6 mio."))
+    found = new_findings(viborg, base)
+    assert [(f.code, f.cell) for f in found] == [("budget-not-an-amount", "Finansiering!C11")]
+    assert (
+        found[0].message.en
+        == "Finansiering!C11 in the row 'Landsbyggefonden' holds 'ca. 3,6 mio.', which is not an amount."
+    )
+
+
 def test_expenditure_must_equal_financing(viborg, base):
     def change(wb):
         ws = wb["Finansiering"]

@@ -3,6 +3,7 @@ workbook agrees with the agreement to the krone."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -118,7 +119,28 @@ def _read_budget(ctx, rel):
     return wb, rows
 
 
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
+_CURRENCY = re.compile(r"^(kr\.?|dkk)\s*|\s*(kr\.?|dkk)$", re.IGNORECASE)
+_DANISH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")  # 99.600.000,00
+_DECIMAL_COMMA = re.compile(r"^-?\d+(,\d+)?$")  # 14600000 or 1250,50
+_DECIMAL_POINT = re.compile(r"^-?\d+\.\d{1,2}$")  # 1250.50 (a point with three digits is thousands)
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """An amount typed as text, the Danish way or plainly: "99.600.000,00", "14 600 000 kr.", "1250.50";
+    None when it is not an amount."""
+    text = _CURRENCY.sub("", _SPACES.sub(" ", text.strip())).replace(" ", "")
+    if _DANISH_THOUSANDS.match(text):
+        return Decimal(text.replace(".", "").replace(",", "."))
+    if _DECIMAL_COMMA.match(text):
+        return Decimal(text.replace(",", "."))
+    if _DECIMAL_POINT.match(text):
+        return Decimal(text)
+    return None
+
+
 def _number(cell) -> Decimal | None:
+    """The cell's amount: a number, or a number typed as text (reported by budget-text-amount)."""
     value = cell.value
     if isinstance(value, bool) or value is None:
         return None
@@ -128,7 +150,65 @@ def _number(cell) -> Decimal | None:
             if isinstance(value, float)
             else Decimal(value)
         )
+    if isinstance(value, str):
+        return parse_amount(value)
     return None
+
+
+@rule(
+    "budget-text-amount",
+    "finance",
+    Severity.WARNING,
+    title=("Budgettets beløb er tal", "The budget's amounts are numbers"),
+    message=(
+        "{cell} er skrevet som tekst (»{tekst}«); det læses som {beloeb}",
+        "{cell} is typed as text ('{tekst}'); it is read as {beloeb}",
+    ),
+    hint=(
+        "Skriv beløbet som et tal, så regnearkets formler og summer også regner med det.",
+        "Type the amount as a number, so that the spreadsheet's formulas and sums count it too.",
+    ),
+    source=("Budgettet i Landsbyggefondens skabelon", "The budget in LBF's template"),
+)
+def budget_text_amount(ctx) -> Iterator[Hit]:
+    for _i, _j, rel in _budget_files(ctx):
+        read = _read_budget(ctx, rel)
+        if read is None:
+            continue
+        for _label, (_cell, cells) in read[1].items():
+            for c in cells:
+                if isinstance(c.value, str) and c.value.strip() and parse_amount(c.value) is not None:
+                    yield Hit(
+                        rel,
+                        {"cell": c.ref, "tekst": c.value.strip(), "beloeb": kr(parse_amount(c.value))},
+                        cell=c.ref,
+                    )
+
+
+@rule(
+    "budget-not-an-amount",
+    "finance",
+    Severity.ERROR,
+    title=("Budgettets beløbsceller indeholder beløb", "The budget's amount cells hold amounts"),
+    message=(
+        "{cell} i rækken »{label}« indeholder »{tekst}«, som ikke er et beløb.",
+        "{cell} in the row '{label}' holds '{tekst}', which is not an amount.",
+    ),
+    hint=(
+        "Skriv et beløb (fx 14600000 eller 14.600.000), eller lad cellen være tom.",
+        "Type an amount (e.g. 14600000 or 14.600.000), or leave the cell empty.",
+    ),
+    source=("Budgettet i Landsbyggefondens skabelon", "The budget in LBF's template"),
+)
+def budget_not_an_amount(ctx) -> Iterator[Hit]:
+    for _i, _j, rel in _budget_files(ctx):
+        read = _read_budget(ctx, rel)
+        if read is None:
+            continue
+        for label, (_cell, cells) in read[1].items():
+            for c in cells:
+                if isinstance(c.value, str) and c.value.strip() and parse_amount(c.value) is None:
+                    yield Hit(rel, {"cell": c.ref, "label": label, "tekst": c.value.strip()[:60]}, cell=c.ref)
 
 
 @rule(
