@@ -265,3 +265,44 @@ def test_control_characters_keep_the_junit_report_well_formed(run, viborg):
     assert code == 1
     ElementTree.fromstring(out.encode("utf-8"))  # parses: the characters were replaced
     assert "\x07" not in out and "\ufffd" in out
+
+
+# --- outside programs always end ---------------------------------------------------------------------------
+
+
+def test_a_timeout_kills_the_program_and_everything_it_started(tmp_path):
+    import time
+
+    from checker.processes import Timeout, run_bounded
+
+    pid_file = tmp_path / "pid"
+    start = time.monotonic()
+    with pytest.raises(Timeout):
+        run_bounded(["sh", "-c", f"sleep 1000 & echo $! > {pid_file}; wait"], timeout=1)
+    assert time.monotonic() - start < 15
+    grandchild = int(pid_file.read_text())
+    for _ in range(50):  # reaped by init once killed
+        try:
+            os.kill(grandchild, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"the grandchild {grandchild} is still running")
+
+
+def test_libreoffice_that_times_out_is_killed_with_a_message(tmp_path, monkeypatch):
+    import time
+
+    from checker.assemble import pdf
+    from checker.assemble.build import build
+    from tests.conftest import VIBORG
+
+    docx = build(VIBORG, tmp_path / "b", pdf=False).out / "samarbejdsaftale.docx"
+    monkeypatch.setattr(pdf, "TIMEOUT", 0.5)
+    with pytest.raises(CouldNotRun) as exc:
+        pdf.convert([docx], tmp_path)
+    assert "LibreOffice blev ikke færdig inden for 0.5 sekunder." == exc.value.text.da
+    time.sleep(1)
+    left = subprocess.run(["pgrep", "-f", f"outdir {tmp_path}"], capture_output=True, text=True)
+    assert left.stdout.strip() == ""  # no soffice left running for this conversion

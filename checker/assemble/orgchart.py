@@ -87,7 +87,7 @@ def dot_source(aftale: dict) -> str:
 
 def draw(aftale: dict, folder: Path, name: str = "organisationsdiagram") -> list[Path]:
     """Write <name>.png and <name>.pdf into folder; returns their paths."""
-    import subprocess
+    from checker.processes import Timeout, run_bounded
 
     source = dot_source(aftale).encode("utf-8")
     written = []
@@ -95,7 +95,7 @@ def draw(aftale: dict, folder: Path, name: str = "organisationsdiagram") -> list
         target = folder / f"{name}.{fmt}"
         args = ["dot", f"-T{fmt}", "-Gdpi=150"] if fmt == "png" else ["dot", f"-T{fmt}"]
         try:
-            proc = subprocess.run(args, input=source, capture_output=True, timeout=60, check=False)
+            proc = run_bounded(args, input=source, timeout=60, cpu_seconds=60)
         except FileNotFoundError:
             raise CouldNotRun(
                 Text(
@@ -103,7 +103,7 @@ def draw(aftale: dict, folder: Path, name: str = "organisationsdiagram") -> list
                     "Graphviz (the program 'dot') is not installed; run 'make run' or install the graphviz package.",
                 )
             ) from None
-        except subprocess.TimeoutExpired:
+        except Timeout:
             raise CouldNotRun(
                 Text(
                     "Graphviz svarede ikke inden for 60 sekunder.",

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
 from checker.findings import CouldNotRun, Text
+from checker.processes import Timeout, run_bounded
 
-TIMEOUT = 300  # seconds for a whole build's conversion
+TIMEOUT = 300  # seconds (wall and CPU) for a whole build's conversion; then LibreOffice is killed
 
 EXPORT_OPTIONS = {
     "SelectPdfVersion": {"type": "long", "value": "2"},  # PDF/A-2b
@@ -55,8 +55,8 @@ def convert(docx_files: list[Path], outdir: Path) -> list[Path]:
             *map(str, docx_files),
         ]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, check=False)
-        except subprocess.TimeoutExpired:
+            proc = run_bounded(cmd, timeout=TIMEOUT, cpu_seconds=TIMEOUT)
+        except Timeout:
             raise CouldNotRun(
                 Text(
                     f"LibreOffice blev ikke færdig inden for {TIMEOUT} sekunder.",
@@ -66,7 +66,7 @@ def convert(docx_files: list[Path], outdir: Path) -> list[Path]:
     pdfs = [outdir / (f.stem + ".pdf") for f in docx_files]
     missing = [p.name for p in pdfs if not p.is_file()]
     if proc.returncode != 0 or missing:
-        detail = (proc.stderr or proc.stdout).strip()[-800:]
+        detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip()[-800:]
         raise CouldNotRun(
             Text(
                 f"LibreOffice kunne ikke lave PDF af {', '.join(missing) or 'dokumenterne'}: {detail}",
