@@ -306,3 +306,69 @@ def test_libreoffice_that_times_out_is_killed_with_a_message(tmp_path, monkeypat
     time.sleep(1)
     left = subprocess.run(["pgrep", "-f", f"outdir {tmp_path}"], capture_output=True, text=True)
     assert left.stdout.strip() == ""  # no soffice left running for this conversion
+
+
+# --- hostile PDFs are bounded ------------------------------------------------------------------------------
+
+
+def _raw_pdf(path: Path, objects: list[bytes]) -> Path:
+    """A PDF written by hand: the objects numbered from 1, a cross-reference table and a trailer."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def _page_with(content: bytes, *, flate: bool) -> list[bytes]:
+    import zlib
+
+    data = zlib.compress(content, 9) if flate else content
+    return [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d %s>>\nstream\n%s\nendstream"
+        % (len(data), b"/Filter /FlateDecode " if flate else b"", data),
+    ]
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["operators", "flate-bomb", "cycle"],
+)
+def test_a_hostile_pdf_annex_is_read_within_limits(tmp_path, monkeypatch, kind):
+    import time
+
+    from checker.readers import ReaderError
+    from checker.readers import pdf as reader
+
+    monkeypatch.setattr(reader, "MAX_PDF_SECONDS", 3)
+    monkeypatch.setattr(reader, "MAX_PDF_MEMORY", 256 * 1024 * 1024)
+    if kind == "operators":  # millions of drawing operators in a small file
+        objects = _page_with(b"0 0 m 1 1 l S\n" * 2_000_000, flate=True)
+    elif kind == "flate-bomb":  # a megabyte that unpacks to gigabytes
+        objects = _page_with(b"BT /F1 12 Tf (x) Tj ET\n" + b" " * (512 * 1024**2), flate=True)
+    else:  # pages that are each other's kids
+        objects = [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Pages /Kids [2 0 R] /Count 1 /Parent 2 0 R >>",
+        ]
+    pdf = _raw_pdf(tmp_path / f"{kind}.pdf", objects)
+    assert pdf.stat().st_size < 20 * 1024 * 1024
+    start = time.monotonic()
+    if kind == "cycle":  # pdfminer walks it without looping: no page, no hang
+        assert reader.read_pdf(pdf) == []
+    else:
+        with pytest.raises(ReaderError) as exc:
+            reader.read_pdf(pdf)
+        assert exc.value.code == "pdf-too-complex"
+        assert exc.value.message.da.startswith("PDF-filen kan ikke læses inden for grænserne (3 s, 256 MB): ")
+    assert time.monotonic() - start < 20

@@ -17,6 +17,11 @@ from checker.readers import ReaderError, format_bytes
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
 MAX_PDF_PAGES = 50
+# pdfminer has no limits of its own: a 300-byte PDF with a reference cycle never ends, an 84 KB page of
+# millions of drawing operators takes minutes and gigabytes, a 1 MB flate bomb 2 GB. The text is
+# therefore read in a child process (fork) bounded by these; a few pages of text need a fraction.
+MAX_PDF_SECONDS = 30  # wall clock and CPU
+MAX_PDF_MEMORY = 768 * 1024 * 1024  # address space the child may add to what it inherits
 HEADER_WINDOW = 1024  # "%PDF-" must start within the first 1024 bytes (as Acrobat accepts)
 
 
@@ -86,6 +91,8 @@ def _classify(exc: Exception) -> ReaderError:
             return _encrypted()
         if isinstance(e, PDFEncryptionError):
             return _encrypted(unsupported=True)
+        if isinstance(e, MemoryError):  # the child's memory limit, reached by a decompression bomb
+            return _too_complex(Text("den kræver for meget hukommelse", "it needs too much memory"))
         todo.extend(a for a in getattr(e, "args", ()) if isinstance(a, BaseException))
         todo.extend([e.__cause__, e.__context__])
     inner: BaseException = exc
@@ -155,14 +162,94 @@ def read_pdf(path: Path) -> list[PdfPage]:
                         "Save or export the document as PDF; renaming the file to .pdf is not enough.",
                     ),
                 )
-            fh.seek(0)
-            return _extract(fh)
+        return _extract_bounded(path)
     except OSError as exc:
         raise CouldNotRun(
             Text(
                 f"Kan ikke læse {path}: {exc.strerror or exc}.", f"Cannot read {path}: {exc.strerror or exc}."
             )
         ) from None
+
+
+def _too_complex(what: Text) -> ReaderError:
+    return ReaderError(
+        "pdf-too-complex",
+        Text(
+            f"PDF-filen kan ikke læses inden for grænserne ({MAX_PDF_SECONDS} s, {MAX_PDF_MEMORY // 2**20} MB): {what.da}.",
+            f"The PDF file cannot be read within the limits ({MAX_PDF_SECONDS} s, {MAX_PDF_MEMORY // 2**20} MB): {what.en}.",
+        ),
+        _pdf_hint(),
+    )
+
+
+def _vm_size() -> int:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _child(path: Path, conn) -> None:
+    import resource
+
+    try:
+        if _vm_size():
+            limit = _vm_size() + MAX_PDF_MEMORY
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_CPU, (MAX_PDF_SECONDS, MAX_PDF_SECONDS + 5))
+        with path.open("rb") as fh:
+            pages = _extract(fh)
+        conn.send(("ok", [(p.number, p.text, p.lines) for p in pages]))
+    except ReaderError as exc:
+        conn.send(("error", exc.code, exc.message, exc.hint))
+    except MemoryError:
+        conn.send(("memory",))
+    except BaseException as exc:  # noqa: BLE001 - whatever happens in the child is reported, not raised
+        conn.send(("error", *_astuple(_classify(exc) if isinstance(exc, Exception) else _corrupt(exc))))
+    finally:
+        conn.close()
+
+
+def _astuple(err: ReaderError) -> tuple:
+    return err.code, err.message, err.hint
+
+
+def _extract_bounded(path: Path) -> list[PdfPage]:
+    """_extract in a forked child with CPU, memory and wall-clock limits (see MAX_PDF_*)."""
+    import multiprocessing
+
+    import pdfplumber  # noqa: F401 - imported here once, so every child has it already
+
+    try:
+        ctx = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform: read in process
+        with path.open("rb") as fh:
+            return _extract(fh)
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(path, child), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        if not parent.poll(MAX_PDF_SECONDS + 10):
+            raise _too_complex(Text("den tager for lang tid", "it takes too long"))
+        try:
+            reply = parent.recv()
+        except (EOFError, OSError):
+            raise _too_complex(Text("læsningen blev afbrudt", "reading was stopped")) from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        parent.close()
+    if reply[0] == "ok":
+        return [PdfPage(number, text, lines) for number, text, lines in reply[1]]
+    if reply[0] == "memory":
+        raise _too_complex(Text("den kræver for meget hukommelse", "it needs too much memory"))
+    _tag, code, message, hint = reply
+    raise ReaderError(code, message, hint)
 
 
 def _extract(fh) -> list[PdfPage]:
