@@ -372,3 +372,25 @@ def test_a_hostile_pdf_annex_is_read_within_limits(tmp_path, monkeypatch, kind):
         assert exc.value.code == "pdf-too-complex"
         assert exc.value.message.da.startswith("PDF-filen kan ikke læses inden for grænserne (3 s, 256 MB): ")
     assert time.monotonic() - start < 20
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_a_template_that_is_no_regular_file_is_refused_at_once(run, viborg, tmp_path, kind):
+    import shutil
+    import time
+
+    from checker.resources import template_dir
+
+    templates = tmp_path / "skabeloner"
+    shutil.copytree(template_dir(), templates)
+    target = templates / "samarbejdsaftale.docx"
+    target.unlink()
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.symlink_to("/dev/zero")
+    start = time.monotonic()
+    code, _, err = run("build", viborg, "--out", tmp_path / "ud", "--no-pdf", "--templates", templates)
+    assert code == 2, err
+    assert "Skabelonen samarbejdsaftale.docx er ikke en almindelig fil" in err
+    assert time.monotonic() - start < 30 and not (tmp_path / "ud").exists()

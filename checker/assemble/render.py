@@ -8,6 +8,7 @@ variable, never a blank field.
 from __future__ import annotations
 
 import io
+import stat
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -139,9 +140,15 @@ def _guard(template: Path) -> None:
         return RenderError(Text(f"Skabelonen {template.name} {da}", f"The template {template.name} {en}"))
 
     try:
-        size = template.stat().st_size
+        info = template.stat()
     except OSError as exc:
         raise refuse(f"kan ikke læses: {exc.strerror}.", f"cannot be read: {exc.strerror}.") from None
+    if not stat.S_ISREG(info.st_mode):  # a FIFO would hang the build, /dev/zero fill the memory
+        raise refuse(
+            "er ikke en almindelig fil (men en mappe, et rør eller en enhed); den åbnes ikke.",
+            "is not a regular file (but a folder, a pipe or a device); it is not opened.",
+        )
+    size = info.st_size
     if size > MAX_TEMPLATE_BYTES:
         raise refuse(
             f"fylder {size} byte; højst {MAX_TEMPLATE_BYTES} tillades.",
