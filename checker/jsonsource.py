@@ -7,6 +7,8 @@ user's mistake except CouldNotRun for a file the operating system will not let u
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -176,10 +178,15 @@ def load(path: Path, rel: str) -> tuple[JsonSource | None, list[Finding]]:
             )
         ]
 
+    problems: list[tuple[str, str, Text]] = []
+    parsed, data = data, _clean(data, "", problems)
     source = JsonSource(path, rel, text, data)
     findings: list[Finding] = []
+    for code, pointer, message in problems[:MAX_VALUE_FINDINGS]:
+        line, col = source.position(pointer)
+        findings.append(Finding(code, Severity.ERROR, message, rel, pointer, line, col))
     if dups.by_object:
-        for pointer, obj in _walk_objects(data, ""):
+        for pointer, obj in _walk_objects(parsed, ""):
             for key in dups.by_object.get(id(obj), []):
                 ptr = f"{pointer}/{escape_pointer_token(key)}"
                 line, col = source.position(ptr, key=True)
@@ -199,6 +206,55 @@ def load(path: Path, rel: str) -> tuple[JsonSource | None, list[Finding]]:
                     )
                 )
     return source, findings
+
+
+MAX_VALUE_FINDINGS = 50
+MAX_NUMBER = Decimal(10) ** 15  # a quadrillion kroner; anything larger is a typo or an attack
+_BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(node: Any, pointer: str, problems: list) -> Any:
+    """The value with every text (keys included) in Unicode NFC, so that "Vestervång" typed with a
+    combining ring and with a composed å is one name; texts with characters no document can hold (control
+    characters, lone surrogates, non-characters) and numbers out of range are added to `problems`."""
+    if isinstance(node, str):
+        bad = _BAD_CHARACTER.search(node)
+        if bad:
+            problems.append(
+                (
+                    "json-invalid-character",
+                    pointer,
+                    Text(
+                        f"Teksten indeholder tegnet U+{ord(bad.group()):04X}, som ikke kan stå i et dokument "
+                        "(et kontroltegn eller en halv surrogat-escape som \\udfff).",
+                        f"The text holds the character U+{ord(bad.group()):04X}, which no document can hold "
+                        "(a control character or half a surrogate escape such as \\udfff).",
+                    ),
+                )
+            )
+        return unicodedata.normalize("NFC", node)
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            out[unicodedata.normalize("NFC", key)] = _clean(
+                value, f"{pointer}/{escape_pointer_token(key)}", problems
+            )
+        return out
+    if isinstance(node, list):
+        return [_clean(value, f"{pointer}/{i}", problems) for i, value in enumerate(node)]
+    if isinstance(node, (int, Decimal)) and not isinstance(node, bool):
+        if not (abs(node) < MAX_NUMBER) or (isinstance(node, Decimal) and node.as_tuple().exponent < -30):
+            problems.append(
+                (
+                    "json-number-out-of-range",
+                    pointer,
+                    Text(
+                        "Tallet er uden for det tilladte område (højst 15 cifre før kommaet og 30 efter).",
+                        "The number is out of range (at most 15 digits before the decimal point and 30 after).",
+                    ),
+                )
+            )
+    return node
 
 
 def _walk_objects(node: Any, pointer: str):

@@ -394,3 +394,57 @@ def test_a_template_that_is_no_regular_file_is_refused_at_once(run, viborg, tmp_
     assert code == 2, err
     assert "Skabelonen samarbejdsaftale.docx er ikke en almindelig fil" in err
     assert time.monotonic() - start < 30 and not (tmp_path / "ud").exists()
+
+
+# --- one reader: what JSON allows but no document can hold ---------------------------------------------------
+
+
+def _check_json(run, dossier) -> dict:
+    code, out, _ = run("check", dossier, "--format", "json")
+    return {"code": code, **json.loads(out)}
+
+
+def test_a_lone_surrogate_is_a_finding_at_its_line_and_stops_the_build(run, viborg, tmp_path):
+    path = viborg / "samarbejdsaftale.json"
+    text = path.read_text(encoding="utf-8")
+    old = '"helhedsplan": "'
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, old + "\\udfff"), encoding="utf-8")
+    report = _check_json(run, viborg)
+    found = [f for f in report["findings"] if f["code"] == "json-invalid-character"]
+    assert report["code"] == 1 and len(found) == 1
+    assert (
+        found[0]["pointer"] == "/helhedsplan" and found[0]["line"] == text[: text.index(old)].count("\n") + 1
+    )
+    assert "U+DFFF" in found[0]["message"]
+    code, _, err = run("build", viborg, "--out", tmp_path / "ud", "--draft", "--no-pdf")
+    assert code == 1 and not (tmp_path / "ud").exists()
+
+
+def test_a_number_out_of_range_is_a_finding(run, viborg):
+    path = viborg / "samarbejdsaftale.json"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"Egeparken": 26.8', '"Egeparken": 1e400', 1), encoding="utf-8")
+    report = _check_json(run, viborg)
+    assert report["code"] == 1
+    assert [f["code"] for f in report["findings"] if f["code"].startswith("json-")] == [
+        "json-number-out-of-range"
+    ]
+
+
+def test_a_name_in_decomposed_unicode_is_the_same_name(run, viborg, tmp_path):
+    import shutil
+    import unicodedata
+
+    composed = "Vestervång"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert composed != decomposed
+    mixed = tmp_path / "blandet"
+    for path in viborg.rglob("*.json"):
+        path.write_text(path.read_text(encoding="utf-8").replace("Vestervang", composed), encoding="utf-8")
+    shutil.copytree(viborg, mixed)
+    plan = mixed / "beredskabsplan.json"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(composed, decomposed), encoding="utf-8")
+    assert decomposed in plan.read_text(encoding="utf-8")
+    codes = sorted(f["code"] for f in _check_json(run, viborg)["findings"])
+    assert sorted(f["code"] for f in _check_json(run, mixed)["findings"]) == codes
