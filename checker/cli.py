@@ -43,6 +43,19 @@ def run() -> None:
     gc.set_threshold(50_000, 20, 100)
     try:
         main()
+    except OSError as exc:
+        # the terminal or file the output goes to is full or gone (stdout on a full device, a closed pipe)
+        import errno
+
+        if exc.errno not in (errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EDQUOT):
+            raise
+        try:
+            sys.stderr.write(
+                f"aftale: kan ikke skrive resultatet: {exc.strerror} / cannot write the output: {exc.strerror}\n"
+            )
+        except OSError:
+            pass
+        sys.exit(2)
     finally:
         gc.freeze()
 

@@ -311,7 +311,7 @@ def _labeller(registry, data: Any) -> Labeller | None:
     from checker.schema import DOCUMENT_TYPES
 
     doctype = data.get("dokumenttype") if isinstance(data, dict) else None
-    if doctype in DOCUMENT_TYPES:
+    if isinstance(doctype, str) and doctype in DOCUMENT_TYPES:
         return registry.labeller(doctype)
     return None
 

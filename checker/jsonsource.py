@@ -178,6 +178,18 @@ def load(path: Path, rel: str) -> tuple[JsonSource | None, list[Finding]]:
             )
         ]
 
+    if _depth(data) > MAX_DEPTH:
+        return None, [
+            finding(
+                "json-too-deep",
+                Text(
+                    f"JSON-strukturen er indlejret mere end {MAX_DEPTH} niveauer; en dossierfil har under 15.",
+                    f"The JSON structure is nested more than {MAX_DEPTH} levels; a dossier file has fewer than 15.",
+                ),
+                1,
+                1,
+            )
+        ]
     problems: list[tuple[str, str, Text]] = []
     parsed, data = data, _clean(data, "", problems)
     source = JsonSource(path, rel, text, data)
@@ -185,6 +197,9 @@ def load(path: Path, rel: str) -> tuple[JsonSource | None, list[Finding]]:
     for code, pointer, message in problems[:MAX_VALUE_FINDINGS]:
         line, col = source.position(pointer)
         findings.append(Finding(code, Severity.ERROR, message, rel, pointer, line, col))
+    if findings:
+        # a value no document, date or sum can hold: the file is reported, and nothing computes with it
+        return None, findings
     if dups.by_object:
         for pointer, obj in _walk_objects(parsed, ""):
             for key in dups.by_object.get(id(obj), []):
@@ -209,6 +224,39 @@ def load(path: Path, rel: str) -> tuple[JsonSource | None, list[Finding]]:
 
 
 MAX_VALUE_FINDINGS = 50
+MAX_DEPTH = 64
+_DATE = re.compile(r"^(\d{4})-\d{2}-\d{2}$")
+
+
+def _depth(node: Any) -> int:
+    """How deeply lists and objects nest (without recursion, so any depth the parser accepted is safe)."""
+    deepest, todo = 0, [(node, 1)]
+    while todo:
+        value, level = todo.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                todo.extend((v, level + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return deepest
+
+
+def read_json(path: Path, rel: str | None = None) -> Any:
+    """A dossier JSON file through the loader (size, encoding with or without BOM, exact numbers, NFC,
+    depth), for commands that need one file's data: CouldNotRun naming the file and the problem when it
+    cannot be read."""
+    source, findings = load(Path(path), rel or Path(path).name)
+    if source is None:
+        first = findings[0]
+        where = f":{first.line}" if first.line else ""
+        raise CouldNotRun(
+            Text(
+                f"{path}{where}: {first.message.da} Kør »aftale validate«.",
+                f"{path}{where}: {first.message.en} Run 'aftale validate'.",
+            )
+        )
+    return source.data
+
+
 MAX_NUMBER = Decimal(10) ** 15  # a quadrillion kroner; anything larger is a typo or an attack
 _BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -229,6 +277,18 @@ def _clean(node: Any, pointer: str, problems: list) -> Any:
                         "(et kontroltegn eller en halv surrogat-escape som \\udfff).",
                         f"The text holds the character U+{ord(bad.group()):04X}, which no document can hold "
                         "(a control character or half a surrogate escape such as \\udfff).",
+                    ),
+                )
+            )
+        date = _DATE.match(node)
+        if date and not 1900 <= int(date.group(1)) <= 2199:
+            problems.append(
+                (
+                    "json-date-out-of-range",
+                    pointer,
+                    Text(
+                        f"Datoen {node} ligger uden for årene 1900–2199.",
+                        f"The date {node} lies outside the years 1900–2199.",
                     ),
                 )
             )

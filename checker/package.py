@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 
 from checker import __version__
 from checker.findings import CouldNotRun, Result, Severity, Text
+from checker.jsonsource import read_json
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MAX_PACKAGE_BYTES = 500 * 1024 * 1024
@@ -81,8 +82,8 @@ def signed_documents(sources: Path) -> list[tuple[str, str, dict]]:
     out = []
     for path in candidates:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError):
+            data = read_json(path)
+        except CouldNotRun:
             continue
         kind = data.get("dokumenttype") if isinstance(data, dict) else None
         if kind in ("strategisk-samarbejdsaftale", "delaftale"):
@@ -279,7 +280,7 @@ def create_package(
 
     from checker.sign.verify import verify_pdf
 
-    aftale = json.loads((root / "samarbejdsaftale.json").read_text(encoding="utf-8"))
+    aftale = read_json(root / "samarbejdsaftale.json")
     current_sources = {f.path: f.sha256 for f in result.files}
     built = {
         path.name: _sha256(path.read_bytes())
@@ -374,8 +375,8 @@ def _changes_documents(previous: Path, root: Path) -> dict[str, bytes]:
     from checker.report.changes import write_aendringsoversigt
 
     changes = diff_dossiers(previous, root)
-    old = json.loads((previous / "samarbejdsaftale.json").read_text(encoding="utf-8"))
-    new = json.loads((root / "samarbejdsaftale.json").read_text(encoding="utf-8"))
+    old = read_json(previous / "samarbejdsaftale.json")
+    new = read_json(root / "samarbejdsaftale.json")
     with tempfile.TemporaryDirectory(prefix="aftale-changes-") as tmp:
         docx = write_aendringsoversigt(changes, old, new, Path(tmp) / "aendringsoversigt.docx")
         (pdf,) = convert([docx], Path(tmp))
@@ -787,8 +788,8 @@ def verify_package(
             )
             return v
         try:
-            aftale = json.loads((sources / "samarbejdsaftale.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError):
+            aftale = read_json(sources / "samarbejdsaftale.json")
+        except CouldNotRun:
             aftale = None
         if not isinstance(aftale, dict):
             aftale = {}

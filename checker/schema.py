@@ -105,7 +105,7 @@ def document_type(source: JsonSource) -> tuple[str | None, list[Finding]]:
             )
         ]
     doctype = data.get("dokumenttype")
-    if doctype in DOCUMENT_TYPES:
+    if isinstance(doctype, str) and doctype in DOCUMENT_TYPES:
         return doctype, []
     hint_da = f"Angiv en af: {known}."
     hint_en = f"Give one of: {known}."

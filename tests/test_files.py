@@ -448,3 +448,51 @@ def test_a_name_in_decomposed_unicode_is_the_same_name(run, viborg, tmp_path):
     assert decomposed in plan.read_text(encoding="utf-8")
     codes = sorted(f["code"] for f in _check_json(run, viborg)["findings"])
     assert sorted(f["code"] for f in _check_json(run, mixed)["findings"]) == codes
+
+
+# --- no traceback for what a user or a hostile file can cause -------------------------------------------------
+
+MUTATIONS = {
+    "bom": lambda t: "\ufeff" + t,
+    "dokumenttype-list": lambda t: t.replace(
+        '"dokumenttype": "strategisk-samarbejdsaftale"', '"dokumenttype": ["x"]', 1
+    ),
+    "nested-500": lambda t: t.replace(
+        '"helhedsplan": "', '"x": ' + "[" * 500 + "]" * 500 + ', "helhedsplan": "', 1
+    ),
+    "year-9999": lambda t: t.replace('"slut": "2021-03-31"', '"slut": "9999-12-31"', 1),
+    "1e400": lambda t: t.replace('"Egeparken": 26.8', '"Egeparken": 1e400', 1),
+}
+EXPECTED = {  # what validate says of each (the BOM is accepted everywhere)
+    "bom": None,
+    "dokumenttype-list": "doc-type-unknown",
+    "nested-500": "json-too-deep",
+    "year-9999": "json-date-out-of-range",
+    "1e400": "json-number-out-of-range",
+}
+
+
+@pytest.mark.parametrize("mutation", list(MUTATIONS))
+def test_hostile_json_ends_in_a_message_in_every_command(run, viborg, tmp_path, mutation):
+    from tests.conftest import VIBORG
+
+    path = viborg / "samarbejdsaftale.json"
+    before = path.read_text(encoding="utf-8")
+    after = MUTATIONS[mutation](before)
+    assert after != before
+    path.write_text(after, encoding="utf-8")
+    code, out, _ = run("validate", viborg, "--format", "json")
+    codes = [f["code"] for f in json.loads(out)["findings"]]
+    assert codes == ([] if EXPECTED[mutation] is None else [EXPECTED[mutation]])
+    commands = [
+        ("check", viborg),
+        ("build", viborg, "--out", tmp_path / "ud", "--no-pdf", "--draft"),
+        ("audit", viborg, "--as-of", "2020-06-30"),
+        ("followup", "template", viborg, "--out", tmp_path / "f.xlsx"),
+        ("diff", VIBORG, viborg),
+    ]
+    for args in commands:  # the runner re-raises any exception: a traceback fails the test
+        code, _, err = run(*args)
+        assert code in (0, 1, 2), (args, code, err)
+        if EXPECTED[mutation] is None:
+            assert code in (0, 1), (args, err)  # a BOM is no reason not to run

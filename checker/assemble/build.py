@@ -15,7 +15,6 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from checker import __version__
 from checker.check import check_dossier
 from checker.files import output_folder
 from checker.findings import CouldNotRun, Result, Severity, Text
+from checker.jsonsource import read_json
 from checker.resources import template_dir
 from checker.sign.requirement import make_requirement
 
@@ -92,7 +92,7 @@ def _documents(check: Result, root: Path) -> list[tuple[str, str, dict]]:
     docs = []
     for entry in check.files:
         if entry.dokumenttype in TEMPLATES and entry.path not in invalid:
-            data = json.loads((root / entry.path).read_text(encoding="utf-8"), parse_float=Decimal)
+            data = read_json(root / entry.path, entry.path)
             docs.append((entry.path, entry.dokumenttype, data))
     docs.sort(key=lambda d: (ORDER.index(d[1]), d[0]))
     return docs

@@ -10,13 +10,13 @@ measurement, or the target cannot be computed because no baseline is registered)
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from checker.findings import CouldNotRun, Text
+from checker.jsonsource import read_json
 
 REGISTER = "opfoelgning.json"
 OPFYLDT, IKKE_OPFYLDT, MANGLER, IKKE_FORFALDEN = "opfyldt", "ikke opfyldt", "mangler data", "ikke forfalden"
@@ -113,7 +113,7 @@ def load_register(root: Path) -> dict | None:
     path = root / REGISTER
     if not path.is_file():
         return None
-    return json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    return read_json(path)
 
 
 def audit(dossier: str | Path, as_of: date | None = None) -> AuditResult:
@@ -131,7 +131,7 @@ def audit(dossier: str | Path, as_of: date | None = None) -> AuditResult:
                 f"The dossier has schema errors in {', '.join(bad)}; run 'aftale validate' and fix them before the audit.",
             )
         )
-    aftale = json.loads((root / "samarbejdsaftale.json").read_text(encoding="utf-8"), parse_float=Decimal)
+    aftale = read_json(root / "samarbejdsaftale.json")
     start, slut = (
         date.fromisoformat(aftale["periode"]["start"]),
         date.fromisoformat(aftale["periode"]["slut"]),

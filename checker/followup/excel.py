@@ -35,6 +35,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from checker.findings import CouldNotRun, Text
+from checker.jsonsource import read_json
 
 SHEET = "Opfølgning"
 COLUMNS = (
@@ -121,7 +122,7 @@ def _load(root: Path) -> tuple[dict, dict | None]:
                 f"The dossier has schema errors in {', '.join(bad)}; run 'aftale validate' and fix them first.",
             )
         )
-    aftale = json.loads((root / "samarbejdsaftale.json").read_text(encoding="utf-8"), parse_float=Decimal)
+    aftale = read_json(root / "samarbejdsaftale.json")
     return aftale, load_register(root)
 
 

@@ -4,7 +4,6 @@ Landsbyggefonden with a revision of the strategic agreement."""
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Iterable
 from datetime import datetime
@@ -13,6 +12,7 @@ from typing import Any
 
 from checker.diff import Change
 from checker.findings import CouldNotRun, Text
+from checker.jsonsource import read_json
 
 APPROVAL_MARK = Text("[kræver LBF's godkendelse]", "[needs LBF approval]")
 TEMPLATE_NAME = "aendringsoversigt.docx"
@@ -179,8 +179,8 @@ def write_changes_document(
 ) -> Path:
     """The ændringsoversigt for two dossier versions as Word, or as PDF/A (LibreOffice), written whole to
     `output` (checker.files.write_file)."""
-    old_aftale = json.loads((old / "samarbejdsaftale.json").read_text(encoding="utf-8"))
-    new_aftale = json.loads((new / "samarbejdsaftale.json").read_text(encoding="utf-8"))
+    old_aftale = read_json(old / "samarbejdsaftale.json")
+    new_aftale = read_json(new / "samarbejdsaftale.json")
     with tempfile.TemporaryDirectory(prefix="aftale-diff-") as tmp:
         made = write_aendringsoversigt(changes, old_aftale, new_aftale, Path(tmp) / (output.stem + ".docx"))
         if pdf:
