@@ -256,15 +256,20 @@ def test_a_name_in_angle_brackets_is_text_to_graphviz(tmp_path):
 
 
 def test_control_characters_keep_the_junit_report_well_formed(run, viborg):
+    """A control character in a name is a finding (json-invalid-character); one in a file's name, which
+    the report must name, is replaced, so the XML still parses."""
     data = load(viborg / "samarbejdsaftale.json")
     data["parter"][0]["navn"] = "Boligselskabet\x07 Viborg\x1b"
     (viborg / "samarbejdsaftale.json").write_text(
         json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
     )
+    (viborg / "kommissorier" / "ond\x07.json").write_text("{ i stykker", encoding="utf-8")
     code, out, _ = run("check", viborg, "--format", "junit")
     assert code == 1
-    ElementTree.fromstring(out.encode("utf-8"))  # parses: the characters were replaced
-    assert "\x07" not in out and "\ufffd" in out
+    root = ElementTree.fromstring(out.encode("utf-8"))  # parses: the characters were replaced
+    assert "\x07" not in out and "kommissorier/ond\ufffd.json" in out
+    failures = {f.get("type") for f in root.iter("failure")}
+    assert {"json-invalid-character", "json-syntax"} <= failures
 
 
 # --- outside programs always end ---------------------------------------------------------------------------
@@ -496,3 +501,95 @@ def test_hostile_json_ends_in_a_message_in_every_command(run, viborg, tmp_path, 
         assert code in (0, 1, 2), (args, code, err)
         if EXPECTED[mutation] is None:
             assert code in (0, 1), (args, err)  # a BOM is no reason not to run
+
+
+# --- killed at any moment ---------------------------------------------------------------------------------
+
+
+def _kill_after(args: list, seconds: float) -> None:
+    import signal
+    import time
+
+    proc = subprocess.Popen(
+        [str(a) for a in args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    time.sleep(seconds)
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # the command and the LibreOffice it started
+    except ProcessLookupError:
+        pass
+    proc.wait(timeout=30)
+
+
+def _whole_build(out: Path) -> bool:
+    import hashlib
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return all(
+        hashlib.sha256((out / o["path"]).read_bytes()).hexdigest() == o["sha256"] for o in manifest["outputs"]
+    )
+
+
+def test_a_build_killed_at_any_moment_leaves_the_previous_output_whole(viborg, tmp_path):
+    import random
+
+    out = tmp_path / "ud"
+    assert (
+        subprocess.run([AFTALE, "build", viborg, "--out", out], capture_output=True, timeout=300).returncode
+        == 0
+    )
+    assert _whole_build(out)
+    rng = random.Random(9)
+    for _ in range(4):
+        _kill_after([AFTALE, "build", viborg, "--out", out], rng.uniform(0.3, 4.0))
+        assert _whole_build(out)  # the earlier build, or a complete new one: never half
+    again = subprocess.run(
+        [AFTALE, "build", viborg, "--out", out, "--no-pdf"], capture_output=True, timeout=300
+    )
+    assert again.returncode == 0, again.stderr  # nothing left behind breaks the next run
+
+
+def test_a_record_killed_at_any_moment_leaves_valid_json(viborg):
+    import random
+
+    path = viborg / "samarbejdsaftale.json"
+    before = path.read_text(encoding="utf-8")
+    rng = random.Random(3)
+    for i in range(6):
+        args = [
+            AFTALE,
+            "sign",
+            viborg,
+            "--record",
+            "--party",
+            "viborg-kommune",
+            "--name",
+            f"N{i}",
+            "--date",
+            "2017-03-20",
+            "--replace",
+        ]
+        _kill_after(args, rng.uniform(0.05, 0.6))
+        data = json.loads(path.read_text(encoding="utf-8"))  # whole, never cut off
+        block = next(b for b in data["underskrifter"] if b["part"] == "Viborg Kommune")
+        assert block.get("navn") in (None, *[f"N{j}" for j in range(i + 1)])
+    done = subprocess.run(
+        [
+            AFTALE,
+            "sign",
+            viborg,
+            "--record",
+            "--party",
+            "viborg-kommune",
+            "--name",
+            "Til sidst",
+            "--date",
+            "2017-03-20",
+            "--replace",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr  # no lock or temp file left behind stops the next run
+    assert path.read_text(encoding="utf-8") != before
