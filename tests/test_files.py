@@ -593,3 +593,29 @@ def test_a_record_killed_at_any_moment_leaves_valid_json(viborg):
     )
     assert done.returncode == 0, done.stderr  # no lock or temp file left behind stops the next run
     assert path.read_text(encoding="utf-8") != before
+
+
+def test_a_template_with_loops_in_loops_is_stopped_at_the_limit(run, viborg, tmp_path, monkeypatch):
+    import shutil
+    import time
+
+    from checker.assemble import render
+    from checker.resources import template_dir
+
+    templates = tmp_path / "skabeloner"
+    shutil.copytree(template_dir(), templates)
+    target = templates / "milepaelsplan.docx"
+    with zipfile.ZipFile(target) as z:
+        entries = {n: z.read(n) for n in z.namelist()}
+    xml = entries["word/document.xml"].decode("utf-8")
+    loops = "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
+    entries["word/document.xml"] = xml.replace("{{", loops + "{{", 1).encode("utf-8")
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    monkeypatch.setattr(render, "RENDER_SECONDS", 3)
+    start = time.monotonic()
+    code, _, err = run("build", viborg, "--out", tmp_path / "ud", "--no-pdf", "--templates", templates)
+    assert code == 2, err
+    assert "Skabelonerne kan ikke gengives inden for grænserne (3 s, 1024 MB)" in err
+    assert time.monotonic() - start < 60 and not (tmp_path / "ud").exists()

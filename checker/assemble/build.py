@@ -108,7 +108,7 @@ def build(
     as_of=None,
 ) -> BuildResult:
     from checker.assemble import orgchart
-    from checker.assemble.render import render_docx
+    from checker.assemble.render import render_many
 
     root = Path(dossier)
     check = check_dossier(root, as_of=as_of)
@@ -150,6 +150,7 @@ def build(
     try:
         diagram_png, diagram_pdf = orgchart.draw(aftale, staging)
         rendered: list[tuple[str, str, Path]] = []
+        jobs: list[dict[str, Any]] = []
         for rel, doctype, data in docs:
             context: dict[str, Any] = {"aftale": aftale, "udkast": draft}
             images = None
@@ -163,11 +164,18 @@ def build(
                     organ = {"id": data["organ"], "navn": data["organ"]}
                 context["organ"] = organ
             properties = {"title": data.get("titel") or aftale["titel"], **FIXED_PROPERTIES}
-            target = staging / f"{output_name(rel, doctype)}.docx"
-            target.write_bytes(
-                render_docx(templates / TEMPLATES[doctype], context, images=images, properties=properties)
+            jobs.append(
+                {
+                    "template": templates / TEMPLATES[doctype],
+                    "context": context,
+                    "images": images,
+                    "properties": properties,
+                }
             )
-            rendered.append((rel, doctype, target))
+            rendered.append((rel, doctype, staging / f"{output_name(rel, doctype)}.docx"))
+        # the templates may be the user's own (--templates): rendered in a bounded child process
+        for (_rel, _doctype, target), data in zip(rendered, render_many(jobs), strict=True):
+            target.write_bytes(data)
         outputs = [diagram_png, diagram_pdf] + [t for _r, _d, t in rendered]
         if pdf:
             from checker.assemble.pdf import convert

@@ -21,7 +21,9 @@ MAX_PDF_PAGES = 50
 # millions of drawing operators takes minutes and gigabytes, a 1 MB flate bomb 2 GB. The text is
 # therefore read in a child process (fork) bounded by these; a few pages of text need a fraction.
 MAX_PDF_SECONDS = 30  # wall clock and CPU
-MAX_PDF_MEMORY = 200 * 1024 * 1024  # address space the child may add to what it inherits (check stays under 300 MB)
+MAX_PDF_MEMORY = (
+    200 * 1024 * 1024
+)  # address space the child may add to what it inherits (check stays under 300 MB)
 HEADER_WINDOW = 1024  # "%PDF-" must start within the first 1024 bytes (as Acrobat accepts)
 
 
