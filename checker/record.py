@@ -63,9 +63,11 @@ def _record(root, path, document, party, name, when, method, title, replace) -> 
     from checker.schema import DOCUMENT_TYPES, SchemaRegistry
 
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""  # kept as it was
+        text = raw.decode("utf-8-sig")
         data = json.loads(text, parse_float=Decimal)
-    except (OSError, ValueError, RecursionError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         raise CouldNotRun(
             Text(
                 f"{document} kan ikke læses: {exc}. Kør »aftale validate«.",
@@ -113,5 +115,5 @@ def _record(root, path, document, party, name, when, method, title, replace) -> 
                 f"{document} does not follow its schema; fix it first with 'aftale validate'.",
             )
         )
-    write_file(path, replace_value(text, f"/underskrifter/{index}", block))
+    write_file(path, bom + replace_value(text, f"/underskrifter/{index}", block))
     return path, party_name

@@ -780,3 +780,37 @@ def test_dumps_writes_decimals_exactly_and_like_json_dumps():
     assert dumps({"v": Decimal("30.4"), "w": Decimal("26.80")}) == '{\n  "v": 30.4,\n  "w": 26.80\n}\n'
     with pytest.raises(ValueError):
         dumps({"v": Decimal("NaN")})
+
+
+def test_two_imports_at_once_keep_both(dossier, tmp_path):
+    """Two secretaries import at the same moment: the dossier's lock makes the second read what the first
+    wrote, so neither measurement is lost (issue 10)."""
+    import subprocess
+    import sys
+
+    blank = template(dossier, tmp_path)
+    one, two = tmp_path / "en.xlsx", tmp_path / "to.xlsx"
+    fill(blank, one, [((KLAGE, "Ellekonebakken", KP1), good(31))])
+    fill(
+        blank,
+        two,
+        [
+            (
+                (FRAFLYT, "Egeparken", KP_2020),
+                {"Værdi": 25.5, "Målt den": date(2021, 1, 15), "Datakilde": "EG Bolig"},
+            )
+        ],
+    )
+    aftale_cli = Path(sys.executable).with_name("aftale")
+    procs = [
+        subprocess.Popen(
+            [aftale_cli, "followup", "import", dossier, book], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for book in (one, two)
+    ]
+    for proc in procs:
+        assert proc.wait(timeout=120) == 0, proc.stderr.read().decode()
+    data = json.loads((dossier / "opfoelgning.json").read_text(encoding="utf-8"))
+    assert sorted((m["kriterium"], m["noegle"]) for m in data["maalinger"]) == sorted(
+        [(KLAGE, "Ellekonebakken"), (FRAFLYT, "Egeparken")]
+    )
