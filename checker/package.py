@@ -227,6 +227,14 @@ def create_package(
     from checker.report.json import as_dict
 
     root = open_dossier(dossier).root
+    if Path(out).resolve().is_relative_to(root.resolve()):
+        raise CouldNotRun(
+            Text(
+                f"--out {out} ligger inde i dossieret; pakken ville blive en af dossierets egne filer. Intet er skrevet.",
+                f"--out {out} is inside the dossier; the package would become one of the dossier's own files. "
+                "Nothing was written.",
+            )
+        )
     build_dir = build_dir or Path("generated") / root.resolve().name
     result = check_dossier(root, as_of=as_of)
     if not result.valid and not draft:

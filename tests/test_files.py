@@ -619,3 +619,9 @@ def test_a_template_with_loops_in_loops_is_stopped_at_the_limit(run, viborg, tmp
     assert code == 2, err
     assert "Skabelonerne kan ikke gengives inden for grænserne (3 s, 1024 MB)" in err
     assert time.monotonic() - start < 60 and not (tmp_path / "ud").exists()
+
+
+def test_package_refuses_to_write_into_the_dossier(run, viborg):
+    code, _, err = run("package", viborg, "--out", viborg / "pakke.zip", "--draft")
+    assert code == 2 and "ligger inde i dossieret" in err
+    assert not (viborg / "pakke.zip").exists()
