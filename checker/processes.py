@@ -63,3 +63,74 @@ def _kill_group(proc: subprocess.Popen, quiet: bool = False) -> None:
             proc.communicate(timeout=10)
         except (subprocess.TimeoutExpired, ValueError, OSError):
             pass
+
+
+# --------------------------------------------------------------------------- Python work in a bounded child
+
+TIMED_OUT = ("timeout",)
+STOPPED = ("stopped",)
+OUT_OF_MEMORY = ("memory",)
+
+
+def vm_size() -> int:
+    """This process's address space in bytes (0 where /proc cannot tell)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def call_in_child(work, *, seconds: float, memory: int) -> tuple:
+    """Run work() (returning a picklable tuple) in a forked child with `seconds` of CPU and wall-clock
+    time and `memory` bytes more address space than it inherits. Returns work's tuple, or TIMED_OUT,
+    STOPPED (killed by a limit), OUT_OF_MEMORY; an exception in work is raised here as RuntimeError with
+    the child's traceback (an internal bug, shown loudly). Without fork, work() runs in process."""
+    import multiprocessing
+
+    try:
+        ctx = multiprocessing.get_context("fork")
+    except ValueError:
+        return work()
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child_main, args=(work, child, seconds, memory), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        if not parent.poll(seconds + 10):
+            return TIMED_OUT
+        try:
+            reply = parent.recv()
+        except (EOFError, OSError):
+            return STOPPED
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        parent.close()
+    if reply[0] == "crash":
+        raise RuntimeError("the work failed in the child process:\n" + reply[1])
+    return reply
+
+
+def _child_main(work, conn, seconds: float, memory: int) -> None:
+    import resource
+
+    try:
+        vm = vm_size()
+        if vm:
+            resource.setrlimit(resource.RLIMIT_AS, (vm + memory, vm + memory))
+        limit = int(math.ceil(seconds))
+        resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 5))
+        conn.send(work())
+    except MemoryError:
+        conn.send(OUT_OF_MEMORY)
+    except BaseException:
+        import traceback
+
+        conn.send(("crash", traceback.format_exc()))
+    finally:
+        conn.close()

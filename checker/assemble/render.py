@@ -70,35 +70,24 @@ RENDER_MEMORY = 1024 * 1024 * 1024  # address space the child may add to what it
 def render_many(jobs: list[dict[str, Any]]) -> list[bytes]:
     """render_docx(**job) for every job, in one child process with the limits above (one process, so
     the compiled templates are shared between the documents). Raises RenderError."""
-    import multiprocessing
+    from checker.processes import OUT_OF_MEMORY, TIMED_OUT, call_in_child
 
-    try:
-        ctx = multiprocessing.get_context("fork")
-    except ValueError:  # no fork here: render in process
-        return [render_docx(**job) for job in jobs]
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_render_child, args=(jobs, child), daemon=True)
-    proc.start()
-    child.close()
-    try:
-        if not parent.poll(RENDER_SECONDS + 10):
-            raise _too_much(Text("det tager for lang tid", "it takes too long"))
+    def work() -> tuple:
         try:
-            reply = parent.recv()
-        except (EOFError, OSError):
-            raise _too_much(Text("gengivelsen blev afbrudt", "rendering was stopped")) from None
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join(5)
-        parent.close()
+            return ("ok", [render_docx(**job) for job in jobs])
+        except CouldNotRun as exc:
+            return ("error", exc.text.da, exc.text.en)
+
+    reply = call_in_child(work, seconds=RENDER_SECONDS, memory=RENDER_MEMORY)
     if reply[0] == "ok":
         return reply[1]
-    if reply[0] == "memory":
+    if reply[0] == "error":
+        raise RenderError(Text(reply[1], reply[2]))
+    if reply == OUT_OF_MEMORY:
         raise _too_much(Text("den kræver for meget hukommelse", "it needs too much memory"))
-    if reply[0] == "crash":
-        raise RuntimeError("rendering failed in the child process:\n" + reply[1])
-    raise RenderError(Text(reply[1], reply[2]))
+    if reply == TIMED_OUT:
+        raise _too_much(Text("det tager for lang tid", "it takes too long"))
+    raise _too_much(Text("gengivelsen blev afbrudt", "rendering was stopped"))
 
 
 def _too_much(what: Text) -> RenderError:
@@ -110,29 +99,6 @@ def _too_much(what: Text) -> RenderError:
             f"{RENDER_MEMORY // 2**20} MB): {what.en}. Does a template have loops inside loops?",
         )
     )
-
-
-def _render_child(jobs: list[dict[str, Any]], conn) -> None:
-    import resource
-
-    try:
-        from checker.readers.pdf import _vm_size
-
-        vm = _vm_size()
-        if vm:
-            resource.setrlimit(resource.RLIMIT_AS, (vm + RENDER_MEMORY, vm + RENDER_MEMORY))
-        resource.setrlimit(resource.RLIMIT_CPU, (RENDER_SECONDS, RENDER_SECONDS + 5))
-        conn.send(("ok", [render_docx(**job) for job in jobs]))
-    except CouldNotRun as exc:
-        conn.send(("error", exc.text.da, exc.text.en))
-    except MemoryError:
-        conn.send(("memory",))
-    except BaseException:  # an internal bug: reported loudly in the parent, with the child's traceback
-        import traceback
-
-        conn.send(("crash", traceback.format_exc()))
-    finally:
-        conn.close()
 
 
 def render_docx(

@@ -184,74 +184,31 @@ def _too_complex(what: Text) -> ReaderError:
     )
 
 
-def _vm_size() -> int:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
-
-
-def _child(path: Path, conn) -> None:
-    import resource
-
-    try:
-        if _vm_size():
-            limit = _vm_size() + MAX_PDF_MEMORY
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        resource.setrlimit(resource.RLIMIT_CPU, (MAX_PDF_SECONDS, MAX_PDF_SECONDS + 5))
-        with path.open("rb") as fh:
-            pages = _extract(fh)
-        conn.send(("ok", [(p.number, p.text, p.lines) for p in pages]))
-    except ReaderError as exc:
-        conn.send(("error", exc.code, exc.message, exc.hint))
-    except MemoryError:
-        conn.send(("memory",))
-    except BaseException as exc:  # noqa: BLE001 - whatever happens in the child is reported, not raised
-        conn.send(("error", *_astuple(_classify(exc) if isinstance(exc, Exception) else _corrupt(exc))))
-    finally:
-        conn.close()
-
-
-def _astuple(err: ReaderError) -> tuple:
-    return err.code, err.message, err.hint
-
-
 def _extract_bounded(path: Path) -> list[PdfPage]:
     """_extract in a forked child with CPU, memory and wall-clock limits (see MAX_PDF_*)."""
-    import multiprocessing
-
     import pdfplumber  # noqa: F401 - imported here once, so every child has it already
 
-    try:
-        ctx = multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this platform: read in process
-        with path.open("rb") as fh:
-            return _extract(fh)
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(path, child), daemon=True)
-    proc.start()
-    child.close()
-    try:
-        if not parent.poll(MAX_PDF_SECONDS + 10):
-            raise _too_complex(Text("den tager for lang tid", "it takes too long"))
+    from checker.processes import OUT_OF_MEMORY, TIMED_OUT, call_in_child
+
+    def work() -> tuple:
         try:
-            reply = parent.recv()
-        except (EOFError, OSError):
-            raise _too_complex(Text("læsningen blev afbrudt", "reading was stopped")) from None
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join(5)
-        parent.close()
+            with path.open("rb") as fh:
+                pages = _extract(fh)
+        except ReaderError as exc:
+            return ("error", exc.code, exc.message, exc.hint)
+        return ("ok", [(p.number, p.text, p.lines) for p in pages])
+
+    reply = call_in_child(work, seconds=MAX_PDF_SECONDS, memory=MAX_PDF_MEMORY)
     if reply[0] == "ok":
         return [PdfPage(number, text, lines) for number, text, lines in reply[1]]
-    if reply[0] == "memory":
+    if reply[0] == "error":
+        _tag, code, message, hint = reply
+        raise ReaderError(code, message, hint)
+    if reply == OUT_OF_MEMORY:
         raise _too_complex(Text("den kræver for meget hukommelse", "it needs too much memory"))
-    _tag, code, message, hint = reply
-    raise ReaderError(code, message, hint)
+    if reply == TIMED_OUT:
+        raise _too_complex(Text("den tager for lang tid", "it takes too long"))
+    raise _too_complex(Text("læsningen blev afbrudt", "reading was stopped"))
 
 
 def _extract(fh) -> list[PdfPage]:
