@@ -64,10 +64,7 @@ def write_file(target: str | os.PathLike, data: bytes | str) -> Path:
             Text(f"Kan ikke skrive i {folder}: {why.da}.", f"Cannot write in {folder}: {why.en}.")
         ) from None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        _fill(fd, data)
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except OSError as exc:
@@ -86,6 +83,45 @@ def write_file(target: str | os.PathLike, data: bytes | str) -> Path:
         raise
     fsync_folder(folder)
     return target
+
+
+def create_file(target: str | os.PathLike, data: bytes, mode: int) -> Path:
+    """Create a file that must not exist yet (a private key, say), with `mode` from the first byte on;
+    CouldNotRun if it exists. A failed write removes the half-written file."""
+    target = Path(target)
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    except FileExistsError:
+        raise CouldNotRun(
+            Text(
+                f"{target} findes allerede og overskrives ikke.",
+                f"{target} already exists and is not overwritten.",
+            )
+        ) from None
+    except OSError as exc:
+        why = _reason(exc)
+        raise CouldNotRun(
+            Text(f"Kan ikke oprette {target}: {why.da}.", f"Cannot create {target}: {why.en}.")
+        ) from None
+    try:
+        _fill(fd, data)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(target)
+        why = _reason(exc)
+        raise CouldNotRun(
+            Text(f"Kan ikke skrive {target}: {why.da}.", f"Cannot write {target}: {why.en}.")
+        ) from None
+    fsync_folder(target.parent if str(target.parent) else Path("."))
+    return target
+
+
+def _fill(fd: int, data: bytes) -> None:
+    """Write everything to the open file, flush it to disk and close it."""
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def fsync_folder(folder: Path) -> None:

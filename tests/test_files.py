@@ -22,6 +22,23 @@ from tests.conftest import load
 AFTALE = Path(sys.executable).with_name("aftale")
 
 
+def record_args(dossier: Path, name: str, *extra: str, party: str = "viborg-kommune") -> list:
+    """`aftale sign DOSSIER --record` for a party, as a command line."""
+    return [
+        AFTALE,
+        "sign",
+        dossier,
+        "--record",
+        "--party",
+        party,
+        "--name",
+        name,
+        "--date",
+        "2017-03-20",
+        *extra,
+    ]
+
+
 # --- output folders ----------------------------------------------------------------------------------------
 
 
@@ -154,18 +171,7 @@ def test_sign_record_changes_only_the_signature_block(viborg):
     path.write_text(planted, encoding="utf-8")
     path.chmod(0o664)
     proc = subprocess.run(
-        [
-            AFTALE,
-            "sign",
-            viborg,
-            "--record",
-            "--party",
-            "viborg-kommune",
-            "--name",
-            "Ulla Åkjær",
-            "--date",
-            "2017-03-20",
-        ],
+        record_args(viborg, "Ulla Åkjær"),
         capture_output=True,
         text=True,
         timeout=60,
@@ -187,7 +193,7 @@ def test_sign_record_changes_only_the_signature_block(viborg):
 def test_two_records_at_once_are_both_kept(viborg):
     procs = [
         subprocess.Popen(
-            [AFTALE, "sign", viborg, "--record", "--party", party, "--name", name, "--date", "2017-03-20"],
+            record_args(viborg, name, party=party),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
@@ -556,37 +562,12 @@ def test_a_record_killed_at_any_moment_leaves_valid_json(viborg):
     before = path.read_text(encoding="utf-8")
     rng = random.Random(3)
     for i in range(6):
-        args = [
-            AFTALE,
-            "sign",
-            viborg,
-            "--record",
-            "--party",
-            "viborg-kommune",
-            "--name",
-            f"N{i}",
-            "--date",
-            "2017-03-20",
-            "--replace",
-        ]
-        _kill_after(args, rng.uniform(0.05, 0.6))
+        _kill_after(record_args(viborg, f"N{i}", "--replace"), rng.uniform(0.05, 0.6))
         data = json.loads(path.read_text(encoding="utf-8"))  # whole, never cut off
         block = next(b for b in data["underskrifter"] if b["part"] == "Viborg Kommune")
         assert block.get("navn") in (None, *[f"N{j}" for j in range(i + 1)])
     done = subprocess.run(
-        [
-            AFTALE,
-            "sign",
-            viborg,
-            "--record",
-            "--party",
-            "viborg-kommune",
-            "--name",
-            "Til sidst",
-            "--date",
-            "2017-03-20",
-            "--replace",
-        ],
+        record_args(viborg, "Til sidst", "--replace"),
         capture_output=True,
         text=True,
         timeout=60,

@@ -7,12 +7,12 @@ signatures.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from checker.files import create_file
 from checker.findings import CouldNotRun, Text
 from checker.sign import party_slug
 
@@ -36,32 +36,6 @@ def _years(start: datetime, years: int) -> datetime:
         return start.replace(year=start.year + years)
     except ValueError:  # 29 February
         return start.replace(year=start.year + years, day=28)
-
-
-def _write_new(path: Path, data: bytes, mode: int) -> None:
-    """Create a file that must not exist yet, with the given mode from the start."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    except FileExistsError:
-        raise CouldNotRun(
-            Text(
-                f"{path} findes allerede og overskrives ikke.",
-                f"{path} already exists and is not overwritten.",
-            )
-        ) from None
-    except OSError as exc:
-        raise CouldNotRun(
-            Text(f"Kan ikke oprette {path}: {exc.strerror}.", f"Cannot create {path}: {exc.strerror}.")
-        ) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except OSError as exc:
-        raise CouldNotRun(
-            Text(f"Kan ikke skrive {path}: {exc.strerror}.", f"Cannot write {path}: {exc.strerror}.")
-        ) from None
 
 
 def _name(cn: str | None, organisation: str | None, ou: str, cvr: str | None = None):
@@ -153,8 +127,8 @@ def _load_or_make_ca(out_dir: Path, now: datetime):
         .add_extension(ski, critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    _write_new(key_path, _pem_key(ca_key), 0o600)
-    _write_new(cert_path, ca_cert.public_bytes(serialization.Encoding.PEM), 0o644)
+    create_file(key_path, _pem_key(ca_key), 0o600)
+    create_file(cert_path, ca_cert.public_bytes(serialization.Encoding.PEM), 0o644)
     return ca_key, ca_cert
 
 
@@ -252,6 +226,6 @@ def make_dev_cert(out_dir: Path, name: str, organisation: str, *, cvr: str | Non
         )
         .sign(ca_key, hashes.SHA256())
     )
-    _write_new(key_path, _pem_key(key), 0o600)
-    _write_new(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
+    create_file(key_path, _pem_key(key), 0o600)
+    create_file(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
     return DevCert(key=key_path, cert=cert_path, ca_cert=out_dir / CA_CERT)
