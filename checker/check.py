@@ -47,6 +47,7 @@ def check_dossier(
                 )
             )
         return result
+    ctx.ruleset_dir = ruleset_dir
     ctx.ruleset = rulesets.load(agreement["regelsaet"], ruleset_dir)
     if as_of is None:
         ctx.as_of = default_as_of(date.fromisoformat(agreement["periode"]["slut"]))

@@ -22,6 +22,22 @@ LANG = click.option(
 )
 
 
+def _use_rulesets(_ctx, _param, value: str | None) -> None:
+    from checker import rulesets
+
+    rulesets.use_dir(value)
+
+
+RULESETS = click.option(
+    "--regelsaet-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=str),
+    expose_value=False,
+    is_eager=True,
+    callback=_use_rulesets,
+    help="Mappe med flere regelsæt (JSON); også miljøvariablen AFTALE_REGELSAET_DIR / folder with more rule sets.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="aftale")
 def main() -> None:
@@ -68,6 +84,7 @@ def _fail(exc: CouldNotRun, lang: str) -> None:
 @main.command()
 @click.argument("dossier", type=click.Path(file_okay=True, dir_okay=True, path_type=str))
 @LANG
+@RULESETS
 @click.option(
     "--format",
     "fmt",
@@ -135,6 +152,7 @@ def _write_output(text: str, output: str | None, lang: str) -> None:
 @main.command()
 @click.argument("dossier", type=click.Path(path_type=str))
 @LANG
+@RULESETS
 @click.option(
     "--format",
     "fmt",
@@ -156,12 +174,6 @@ def _write_output(text: str, output: str | None, lang: str) -> None:
     metavar="ÅÅÅÅ-MM-DD",
     help="Kontroldato for ajourføring (standard: i dag, dog højst periodens slutdato) / as-of date.",
 )
-@click.option(
-    "--regelsaet-dir",
-    "ruleset_dir",
-    type=click.Path(file_okay=False, exists=True, path_type=str),
-    help="Mappe med flere regelsæt (JSON) / folder with additional rule sets.",
-)
 def check(
     dossier: str,
     lang: str,
@@ -169,21 +181,19 @@ def check(
     output: str | None,
     strict: bool,
     as_of: str | None,
-    ruleset_dir: str | None,
 ) -> None:
     """Kontrollér DOSSIER før indsendelse til Landsbyggefonden.
 
     Pre-submission check: schemas, then every rule across the agreement, its annexes, workbooks and
     PDFs. Exit 0: no errors (warnings allowed unless --strict); 1: errors; 2: could not run.
     """
-    from pathlib import Path
 
     from checker.check import check_dossier, registry
     from checker.findings import Severity
 
     when = _as_of(as_of, lang)
     try:
-        result = check_dossier(dossier, as_of=when, ruleset_dir=Path(ruleset_dir) if ruleset_dir else None)
+        result = check_dossier(dossier, as_of=when)
     except CouldNotRun as exc:
         _fail(exc, lang)
     if fmt == "json":
@@ -214,6 +224,7 @@ def check(
 @main.command()
 @click.argument("dossier", type=click.Path(path_type=str))
 @LANG
+@RULESETS
 @click.option(
     "--out",
     "out",
@@ -304,6 +315,7 @@ def build(
     "--out", "out", type=click.Path(file_okay=False, path_type=str), default="dev-certs", show_default=True
 )
 @LANG
+@RULESETS
 def dev_cert(name: str, organisation: str, cvr: str | None, out: str, lang: str) -> None:
     """Lav en TEST-nøgle og et TEST-certifikat (ikke til rigtig brug).
 
@@ -377,6 +389,7 @@ def dev_cert(name: str, organisation: str, cvr: str | None, out: str, lang: str)
     help="Tidsstempeltjeneste (RFC 3161) for PAdES B-T / time stamp authority URL.",
 )
 @LANG
+@RULESETS
 def sign(
     target, party, key, cert, out, record, name, when, method, title, document, replace, tsa, lang
 ) -> None:
@@ -478,6 +491,7 @@ def sign(
     help="Godtag en pakke uden forsegling / accept a package without a seal.",
 )
 @LANG
+@RULESETS
 def verify(
     target: str, trust: tuple[str, ...], fmt: str, as_of: str | None, allow_unsealed: bool, lang: str
 ) -> None:
@@ -537,6 +551,7 @@ def verify(
     help="Fil til rapporten (kræves for docx og pdf).",
 )
 @LANG
+@RULESETS
 def diff(old: str, new: str, fmt: str, output: str | None, lang: str) -> None:
     """Vis alle ændringer mellem to versioner af et dossier (OLD → NEW).
 
@@ -604,6 +619,7 @@ def diff(old: str, new: str, fmt: str, output: str | None, lang: str) -> None:
     help="Sekretariatets certifikat / its certificate.",
 )
 @LANG
+@RULESETS
 def package(dossier, out, build_dir, previous, draft, trust, as_of, key, cert, lang) -> None:
     """Lav indsendelsespakken til Landsbyggefonden.
 
@@ -671,6 +687,7 @@ def followup() -> None:
     help="Arbejdsbogen (.xlsx) / the workbook.",
 )
 @LANG
+@RULESETS
 def followup_template(dossier: str, out: str, lang: str) -> None:
     """Skriv en arbejdsbog med én række pr. kriterium × område × kontrolpunkt.
 
@@ -695,6 +712,7 @@ def followup_template(dossier: str, out: str, lang: str) -> None:
     "--replace", is_flag=True, help="Erstat registrerede værdier, der afviger / replace differing values."
 )
 @LANG
+@RULESETS
 def followup_import(dossier: str, workbook: str, replace: bool, lang: str) -> None:
     """Læs en udfyldt arbejdsbog ind i opfølgningsregistret (opfoelgning.json).
 
@@ -748,6 +766,7 @@ def followup_import(dossier: str, workbook: str, replace: bool, lang: str) -> No
     help="Fil (kræves for xlsx, docx, pdf og html).",
 )
 @LANG
+@RULESETS
 def audit(dossier: str, as_of: str | None, fmt: str, output: str | None, lang: str) -> None:
     """Revisorens opgørelse af opfølgningen på de lokale mål.
 
@@ -815,6 +834,7 @@ def _helhedsplan(dossier: str) -> str | None:
 
 @main.command()
 @LANG
+@RULESETS
 @click.option("--markdown", is_flag=True, help="Som docs/rules.md / as docs/rules.md.")
 def rules(lang: str, markdown: bool) -> None:
     """Vis alle regler med kode, alvor og kilde / list every rule with code, severity and source."""
@@ -832,19 +852,62 @@ def rules(lang: str, markdown: bool) -> None:
 @main.command()
 @click.argument("folder", type=click.Path(path_type=str))
 @LANG
+@RULESETS
 @click.option(
     "--start", metavar="ÅÅÅÅ-MM-DD", help="Periodens startdato (standard: første dag i næste måned)."
 )
-def new(folder: str, lang: str, start: str | None) -> None:
+@click.option("--slut", "end", metavar="ÅÅÅÅ-MM-DD", help="Periodens slutdato (standard: regelsættets længde).")
+@click.option(
+    "--regelsaet",
+    "ruleset_id",
+    default="lbf-2019-2026",
+    show_default=True,
+    help="Regelsættet aftalen skrives efter / the rule set.",
+)
+@click.option("--omraade", "areas", multiple=True, metavar="NAVN", help="Et boligområde (gentag) / an area.")
+@click.option(
+    "--part",
+    "parties",
+    multiple=True,
+    metavar="TYPE:NAVN[:CVR]",
+    help="En part eller aktør, fx kommune:Slagelse Kommune (gentag); politi underskriver ikke / a party.",
+)
+@click.option(
+    "--indsatsomraade",
+    "chosen",
+    multiple=True,
+    metavar="NUMMER",
+    help="Et valgt indsatsområde (gentag; standard: alle i regelsættet) / a chosen area.",
+)
+def new(
+    folder: str,
+    lang: str,
+    start: str | None,
+    end: str | None,
+    ruleset_id: str,
+    areas: tuple[str, ...],
+    parties: tuple[str, ...],
+    chosen: tuple[str, ...],
+) -> None:
     """Opret et nyt dossier i FOLDER med pladsholdere, der skal udfyldes.
 
-    Create a new dossier in FOLDER with marked placeholders. Refuses to touch an existing,
-    non-empty folder.
+    Create a new dossier in FOLDER: the agreement, a delaftale per chosen indsatsområde, the
+    kommissorium, milepælsplan, beredskabsplan, and the budget and aktivitetsskema workbooks with
+    calculated formulas (LibreOffice). Every value to supply is a visible UDFYLD placeholder.
+    Refuses to touch an existing, non-empty folder.
     """
     from checker.scaffold import create_dossier
 
     try:
-        created = create_dossier(folder, start)
+        created = create_dossier(
+            folder,
+            start,
+            end=end,
+            ruleset_id=ruleset_id,
+            areas=list(areas),
+            parties=list(parties),
+            chosen=list(chosen),
+        )
     except CouldNotRun as exc:
         _fail(exc, lang)
     if lang == "en":
@@ -854,14 +917,59 @@ def new(folder: str, lang: str, start: str | None) -> None:
     for rel in created:
         click.echo(f"  {rel}")
     click.echo(
-        "Replace every 'UDFYLD' placeholder, then run: aftale validate " + folder
+        "Replace every 'UDFYLD' placeholder; 'aftale check " + folder + "' lists those left."
         if lang == "en"
-        else "Erstat alle pladsholdere med »UDFYLD«, og kør derefter: aftale validate " + folder
+        else "Erstat alle pladsholdere med »UDFYLD«; »aftale check " + folder + "« viser dem, der er tilbage."
     )
 
 
 @main.command()
+@click.argument("dossier", type=click.Path(path_type=str))
+@click.option("--dry-run", is_flag=True, help="Vis ændringerne uden at skrive / show the changes only.")
 @LANG
+def migrate(dossier: str, dry_run: bool, lang: str) -> None:
+    """Opgradér DOSSIER til den nuværende skemaversion.
+
+    Upgrade DOSSIER to the current schema version, losslessly, listing every change. Each file is
+    replaced atomically, the agreement (which carries the version) last. Exit 0: upgraded or already
+    current; 2: could not run.
+    """
+    from pathlib import Path
+
+    from checker.migrate import migrate as run_migration
+    from checker.model import SCHEMA_VERSION
+
+    try:
+        m = run_migration(Path(dossier), dry_run=dry_run)
+    except CouldNotRun as exc:
+        _fail(exc, lang)
+    if not m.changes:
+        click.echo(
+            f"{dossier} is already in schema version {SCHEMA_VERSION}; nothing changed."
+            if lang == "en"
+            else f"{dossier} er allerede i skemaversion {SCHEMA_VERSION}; intet er ændret."
+        )
+        return
+    for rel, change in m.changes:
+        click.echo(f"  {rel}: {change.get(lang)}")
+    files = len(m.texts)
+    if dry_run:
+        click.echo(
+            f"Would upgrade {dossier} from schema version {m.version} to {SCHEMA_VERSION} ({files} files); nothing written."
+            if lang == "en"
+            else f"Ville opgradere {dossier} fra skemaversion {m.version} til {SCHEMA_VERSION} ({files} filer); intet er skrevet."
+        )
+    else:
+        click.echo(
+            f"Upgraded {dossier} from schema version {m.version} to {SCHEMA_VERSION}: {files} files changed. Run: aftale check {dossier}"
+            if lang == "en"
+            else f"Opgraderede {dossier} fra skemaversion {m.version} til {SCHEMA_VERSION}: {files} filer ændret. Kør: aftale check {dossier}"
+        )
+
+
+@main.command()
+@LANG
+@RULESETS
 @click.option(
     "--vscode",
     is_flag=True,
@@ -895,3 +1003,25 @@ def schemas(lang: str, vscode: bool, workspace: str | None) -> None:
         click.echo(json.dumps({"json.schemas": json_schemas_setting()}, ensure_ascii=False, indent=2))
     else:
         click.echo(str(schema_dir()))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...", type=click.Path(path_type=str))
+@LANG
+def recalc(files: tuple[str, ...], lang: str) -> None:
+    """Genberegn arbejdsbøgernes formler med LibreOffice, og gem dem.
+
+    Recalculate the formulas of each workbook (.xlsx) with LibreOffice and save it, so that the values
+    aftale reads are there. One LibreOffice run for all files; a file is replaced only when every
+    formula has its value. Exit 0: recalculated; 2: could not run (every file unchanged).
+    """
+    from pathlib import Path
+
+    from checker.workbooks import recalculate
+
+    try:
+        recalculate([Path(f) for f in files])
+    except CouldNotRun as exc:
+        _fail(exc, lang)
+    for f in dict.fromkeys(files):
+        click.echo(f"Recalculated {f}" if lang == "en" else f"Genberegnede {f}")

@@ -66,18 +66,7 @@ class Context:
 
     @cached_property
     def project_years(self) -> list[tuple[date, date]]:
-        """Project year k runs from the start's anniversary to the day before the next one."""
-        start, end = self.period
-        years = []
-        k = 0
-        while True:
-            first = _add_years(start, k)
-            if first > end:
-                break
-            following = _add_years(start, k + 1)
-            years.append((first, min(end, date.fromordinal(following.toordinal() - 1))))
-            k += 1
-        return years
+        return project_years(*self.period)
 
     @cached_property
     def area_names(self) -> list[str]:
@@ -143,6 +132,21 @@ class Context:
         if isinstance(value, Exception):
             raise value
         return value
+
+
+def project_years(start: date, end: date) -> list[tuple[date, date]]:
+    """(first day, last day) of each project year: year k runs from the start's k-th anniversary to the
+    day before the next one; the last ends on `end`."""
+    years = []
+    k = 0
+    while True:
+        first = _add_years(start, k)
+        if first > end:
+            break
+        following = _add_years(start, k + 1)
+        years.append((first, min(end, date.fromordinal(following.toordinal() - 1))))
+        k += 1
+    return years
 
 
 def _add_years(d: date, years: int) -> date:

@@ -23,7 +23,9 @@ class Dossier:
     findings: list[Finding] = field(default_factory=list)
 
 
-def open_dossier(folder: str | os.PathLike) -> Dossier:
+def open_dossier(folder: str | os.PathLike, *, any_version: bool = False) -> Dossier:
+    """The dossier's JSON files. A dossier of another schema version cannot be opened (exit 2, saying
+    whether to run »aftale migrate« or update aftale), unless `any_version` (for migrate itself)."""
     root = Path(folder)
     if not root.exists():
         raise CouldNotRun(Text(f"Mappen {root} findes ikke.", f"The folder {root} does not exist."))
@@ -43,6 +45,12 @@ def open_dossier(folder: str | os.PathLike) -> Dossier:
                 "Create a new dossier with 'aftale new FOLDER'.",
             )
         )
+    if not any_version:
+        from checker.migrate import version_problem
+
+        problem = version_problem(root)
+        if problem is not None:
+            raise CouldNotRun(problem)
     dossier = Dossier(root)
     real_root = root.resolve()
     count = 0

@@ -19,7 +19,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from checker.findings import CouldNotRun, Text
@@ -138,16 +138,18 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def workbook_bytes(wb) -> bytes:
+def workbook_bytes(wb, formulas: Collection[tuple[str, str]] = ()) -> bytes:
     """An openpyxl workbook as the bytes of an .xlsx file, with every cell a value, never a formula: the
     tool's workbooks hold text from the dossier, and "=HYPERLINK(…)" or "=cmd|' /C calc'!A0" typed there
-    must stay text in Excel (openpyxl makes any string starting with "=" a formula)."""
+    must stay text in Excel (openpyxl makes any string starting with "=" a formula). The only formulas
+    kept are the tool's own, named in `formulas` as (sheet title, cell) pairs such as ("Finansiering", "F11")."""
     import io
 
+    keep = set(formulas)
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                if cell.data_type == "f":
+                if cell.data_type == "f" and (ws.title, cell.coordinate) not in keep:
                     cell.data_type = "s"
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -23,7 +23,7 @@ from checker.jsonsource import JsonSource, escape_pointer_token, pointer_of
 from checker.labels import Labeller
 from checker.resources import schema_dir
 
-BASE = "https://lbf-aftale.dk/schemas/v1/"
+BASE = "https://lbf-aftale.dk/schemas/v2/"
 
 #: dokumenttype -> (schema file, Danish name, English name)
 DOCUMENT_TYPES: dict[str, tuple[str, str, str]] = {

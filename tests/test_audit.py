@@ -114,7 +114,7 @@ def test_audit_cli_exit_codes_and_json(run, viborg):
     assert code == 1  # a measurement is missing and an evidence file has changed
     assert report["documentation_missing"]
     code, out, _ = run("audit", VIBORG, "--as-of", "2020-06-30")
-    assert code == 1 and "Vestervang 31.3.2020: baseline 16, mål højst 13,72, ikke målt – mangler data" in out
+    assert code == 1 and "Vestervang 31.3.2020: baseline 16, mål højst 13,72 (åben læsning), ikke målt – mangler data" in out
     # complete the documentation: register the missing value and restore the changed evidence
     data = load(viborg / "opfoelgning.json")
     bevis = next(

@@ -178,7 +178,11 @@ def _ruleset(tmp_path: Path, **changes) -> Path:
 
 
 def test_local_share_below_the_rule_sets_minimum(viborg, base, tmp_path):
-    folder = _ruleset(tmp_path, id="fond-2030", navn="En anden fond", min_lokal_medfinansiering_procent=50)
+    data = json.loads(
+        (Path(__file__).parent.parent / "checker" / "rulesets" / "lbf-2015-2018.json").read_text()
+    )
+    krav = [dict(k, min_procent=50) if k["id"] == "lokal-medfinansiering" else k for k in data["krav"]]
+    folder = _ruleset(tmp_path, id="fond-2030", navn="En anden fond", krav=krav)
     edit(viborg, A, lambda d: d.update(regelsaet="fond-2030"))
     found = new_findings(viborg, base, ruleset_dir=folder)
     assert [(f.code, f.pointer) for f in found] == [
@@ -290,12 +294,15 @@ def test_money_only_for_chosen_indsatsomraader(viborg, base):
 def test_a_workbook_never_calculated_is_reported_not_misread(viborg, base):
     edit_workbook(viborg / "budget.xlsx", lambda wb: None, keep_formulas=True)  # openpyxl drops cached values
     found = new_findings(viborg, base)
-    assert {f.code for f in found} == {"budget-not-calculated"}
-    assert [f.cell for f in found][:2] == ["Finansiering!F11", "Finansiering!F12"]
-    assert len(found) == 16
-    assert found[0].message.da.startswith(
-        "Formlen i Finansiering!F11 (=SUM(B11:E11)) har ingen beregnet værdi"
+    assert [(f.code, f.file, f.cell) for f in found] == [
+        ("budget-not-calculated", "budget.xlsx", "Finansiering!F11")
+    ]  # one finding for the workbook, not one per formula (16 of them)
+    command = f"aftale recalc {viborg / 'budget.xlsx'}"
+    assert found[0].message.da == (
+        "Arbejdsbogen budget.xlsx er ikke beregnet (formelceller uden beregnet værdi: 16, den første er "
+        f"Finansiering!F11 =SUM(B11:E11)); kør »{command}«."
     )
+    assert found[0].message.en.endswith(f"run '{command}'.")
 
 
 def test_budget_read_by_labels_survives_a_shifted_layout(viborg, base):
@@ -363,10 +370,16 @@ def test_aktivitetsskema_without_its_table(viborg, base):
 
 
 def test_unknown_rule_set(viborg, base):
-    edit(viborg, A, lambda d: d.update(regelsaet="lbf-2019-2026"))
+    edit(viborg, A, lambda d: d.update(regelsaet="lbf-2027-2034"))
     found = new_findings(viborg, base)
     assert [(f.code, f.pointer) for f in found] == [("ruleset-unknown", "/regelsaet")]
     assert found[0].line == line_of(viborg / A, '"regelsaet"')
+    # the hint names every place rule sets are looked for
+    hint = found[0].hint.da
+    assert hint.startswith(
+        "Kendte regelsæt: lbf-2015-2018, lbf-2019-2026. Regelsæt søges i de medfølgende i "
+    )
+    assert "--regelsaet-dir" in hint and "AFTALE_REGELSAET_DIR" in hint
 
 
 def test_area_not_in_the_rule_set_from_a_rule_set_file(viborg, base, tmp_path):
@@ -375,8 +388,8 @@ def test_area_not_in_the_rule_set_from_a_rule_set_file(viborg, base, tmp_path):
         id="to-omraader",
         navn="To områder",
         indsatsomraader=[
-            {"nummer": "5.1", "navn": "Tryghed og trivsel"},
-            {"nummer": "5.3", "navn": "Uddannelse og beskæftigelse"},
+            {"nummer": "5.1", "navn": "Tryghed og trivsel", "status": "verificeret"},
+            {"nummer": "5.3", "navn": "Uddannelse og beskæftigelse", "status": "verificeret"},
         ],
     )
     edit(viborg, A, lambda d: d.update(regelsaet="to-omraader"))
@@ -507,9 +520,11 @@ def test_area_name_misspelt_in_another_document(viborg, base):
     edit(viborg, "beredskabsplan.json", lambda d: d["omraader"].__setitem__(1, "Houlkaervaenget"))
     found = new_findings(viborg, base)
     assert [(f.code, f.file, f.pointer) for f in found] == [
-        ("name-area-unknown", "beredskabsplan.json", "/omraader/1")
+        ("beredskabsplan-coverage", "beredskabsplan.json", "/omraader"),
+        ("name-area-unknown", "beredskabsplan.json", "/omraader/1"),
     ]
-    assert found[0].hint.da == "Mente du »Houlkærvænget«?"
+    assert found[0].message.da == "Beredskabsplanen dækker ikke området »Houlkærvænget«."
+    assert found[1].hint.da == "Mente du »Houlkærvænget«?"
 
 
 def test_party_name_near_miss_in_a_delaftale(viborg, base):
@@ -605,7 +620,7 @@ def test_board_missing(viborg, base):
 def test_board_needs_leadership_from_the_kommune(viborg, base):
     def change(d):
         for m in d["organisering"]["organer"][0]["medlemmer"]:
-            if m["organisation"] == "Viborg Kommune":
+            if m.get("part") == "viborg-kommune":
                 m.pop("ledelsesniveau")
 
     edit(viborg, A, change)
@@ -694,9 +709,40 @@ def test_period_must_have_the_rule_sets_length(viborg, base):
     assert sorted((f.code, f.file, f.pointer) for f in found) == [
         ("milestone-year-empty", "milepaelsplan.json", "/projektaar"),
         ("period-length", A, "/periode/slut"),
+        ("project-years", "milepaelsplan.json", "/projektaar/3/periode/slut"),
     ]
     assert next(f for f in found if f.code == "period-length").message.da == (
-        "Perioden 2017-04-01–2021-12-31 er ikke 4 år; efter regelsættet lbf-2015-2018 skulle den slutte 2021-03-31."
+        "Perioden 2017-04-01–2021-12-31 er længere end de højst 4 år, regelsættet lbf-2015-2018 tillader; "
+        "den skulle slutte senest 2021-03-31."
+    )
+    assert next(f for f in found if f.code == "project-years").message.en == (
+        "The last project year ends 2021-03-31, but the period ends 2021-12-31."
+    )
+
+
+def test_a_three_year_period_is_within_the_rule_set(viborg, base):
+    """Real plans of three years exist: at most four years is not exactly four."""
+    edit(viborg, A, lambda d: d["periode"].update(slut="2020-03-31"))
+    codes = {f.code for f in new_findings(viborg, base, as_of=date(2020, 3, 31))}
+    assert "period-length" not in codes
+
+
+def test_a_period_shorter_than_the_rule_sets_minimum(viborg, base, tmp_path):
+    data = json.loads(
+        (Path(__file__).parent.parent / "checker" / "rulesets" / "lbf-2015-2018.json").read_text()
+    )
+    krav = [dict(k, min_aar=4) if k["id"] == "periode" else k for k in data["krav"]]
+    folder = _ruleset(tmp_path, id="fire-aar", navn="Præcis fire år", krav=krav)
+    edit(viborg, A, lambda d: (d.update(regelsaet="fire-aar"), d["periode"].update(slut="2020-03-31")))
+    found = [
+        f
+        for f in new_findings(viborg, base, ruleset_dir=folder, as_of=date(2020, 3, 31))
+        if f.code == "period-length"
+    ]
+    assert [(f.file, f.pointer) for f in found] == [(A, "/periode/slut")]
+    assert found[0].message.en == (
+        "The period 2017-04-01–2020-03-31 is shorter than the at least 4 years the rule set fire-aar allows; "
+        "it would end at the earliest 2021-03-31."
     )
 
 
@@ -841,3 +887,184 @@ def test_rules_do_not_run_on_an_agreement_with_schema_errors(viborg):
     edit(viborg, A, lambda d: d.pop("periode"))
     result = check_dossier(viborg)
     assert [f.code for f in result.findings] == ["schema-required", "rules-skipped"]
+
+
+# --- consistency across the dossier (schema version 2) -------------------------------------------------------
+
+
+def test_a_placeholder_left_in_any_file_is_an_error(viborg, base):
+    rel = "delaftaler/5.1-tryghed-og-trivsel.json"
+    edit(viborg, rel, lambda d: d["aktiviteter"][0].update(ansvarlig="UDFYLD: den ansvarlige"))
+    found = new_findings(viborg, base)
+    assert [(f.code, f.severity, f.file, f.pointer) for f in found] == [
+        ("placeholder-left", Severity.ERROR, rel, "/aktiviteter/0/ansvarlig")
+    ]
+    assert found[0].message.da == "Pladsholderen »UDFYLD: den ansvarlige« er ikke udfyldt."
+
+
+def test_a_kommissorium_member_not_on_the_body(viborg, base):
+    rel = "kommissorier/bestyrelse.json"
+    edit(viborg, rel, lambda d: d["medlemmer"][3].update(rolle="direktøren"))
+    found = new_findings(viborg, base)
+    assert [(f.code, f.file, f.pointer) for f in found] == [
+        ("kommissorium-members", rel, "/medlemmer/3"),
+        ("kommissorium-members", A, "/organisering/organer/0/medlemmer/3"),
+    ]
+    assert found[0].message.da == (
+        "Medlemmet »direktøren, Boligselskabet Viborg« er ikke medlem af bestyrelsen i samarbejdsaftalen."
+    )
+    assert found[0].hint.da == "Mente du »direktør, Boligselskabet Viborg«?"
+    assert found[1].message.en == (
+        "The member 'direktør, Boligselskabet Viborg' is missing from the kommissorium kommissorier/bestyrelse.json."
+    )
+
+
+def test_a_body_tied_to_an_unchosen_area(viborg, base):
+    edit(
+        viborg,
+        A,
+        lambda d: d["organisering"]["organer"][1].update(indsatsomraade="5.2", omraade="Vestervænget"),
+    )
+    found = new_findings(viborg, base)
+    assert [(f.code, f.pointer) for f in found] == [
+        ("body-tie-unknown", "/organisering/organer/1/indsatsomraade"),
+        ("body-tie-unknown", "/organisering/organer/1/omraade"),
+    ]
+    assert found[0].message.da == (
+        "Organet »Projektkoordineringsgruppen« hører til indsatsområdet »5.2«, som aftalen ikke har."
+    )
+    assert found[0].hint.da == "Valgte indsatsområder: 5.1, 5.3, 5.4."
+    assert found[1].hint.da == "Mente du »Vestervang«?"
+
+
+def test_a_relation_to_an_unknown_body(viborg, base):
+    edit(
+        viborg,
+        A,
+        lambda d: d["organisering"]["organer"][1].update(
+            relationer=[
+                {"type": "refererer_til", "organ": "bestyrelse"},
+                {"type": "faciliteres_af", "organ": "sekretariatet"},
+            ]
+        ),
+    )
+    found = new_findings(viborg, base)
+    assert [(f.code, f.pointer) for f in found] == [
+        ("body-relation-unknown", "/organisering/organer/1/relationer/1/organ")
+    ]
+    assert found[0].hint.da == "Mente du »sekretariat«?"
+
+
+def test_a_delaftale_and_an_activity_outside_the_period(viborg, base):
+    rel = "delaftaler/5.3-uddannelse-og-beskaeftigelse.json"
+
+    def change(d):
+        d["periode"]["slut"] = "2021-06-30"
+        d["aktiviteter"][0]["periode"] = {"start": "2016-08-01", "slut": "2017-07-31"}
+
+    edit(viborg, rel, change)
+    found = [f for f in new_findings(viborg, base) if f.code == "date-outside-period"]
+    assert [(f.file, f.pointer) for f in found] == [(rel, "/periode"), (rel, "/aktiviteter/0/periode")]
+    assert found[0].message.da == (
+        "Delaftalens periode 2017-04-01–2021-06-30 ligger ikke inden for aftalens periode 2017-04-01–2021-03-31."
+    )
+
+
+def test_an_aktivitetsskema_row_ending_after_the_period(viborg, base):
+    from datetime import datetime
+
+    edit_workbook(
+        viborg / "aktivitetsskema.xlsx",
+        lambda wb: wb["Aktiviteter"].__setitem__("H4", datetime(2021, 12, 31)),
+    )
+    found = [f for f in new_findings(viborg, base) if f.code == "date-outside-period"]
+    assert [(f.file, f.cell) for f in found] == [("aktivitetsskema.xlsx", "Aktiviteter!H4")]
+    assert found[0].message.da == (
+        "Aktiviteten »Naboskab og velkomst« i aktivitetsskemaet 2017-04-03–2021-12-31 ligger ikke inden for "
+        "aftalens periode 2017-04-01–2021-03-31."
+    )
+
+
+def test_project_years_with_a_gap_and_an_overlap(viborg, base):
+    def change(d):
+        d["projektaar"][1]["periode"]["start"] = "2018-04-15"
+        d["projektaar"][2]["periode"]["start"] = "2019-03-01"
+
+    edit(viborg, "milepaelsplan.json", change)
+    found = [f for f in new_findings(viborg, base) if f.code == "project-years"]
+    assert [f.pointer for f in found] == ["/projektaar/1/periode", "/projektaar/2/periode"]
+    assert found[0].message.da == "Der er et hul på 14 dage før projektår 2 (2018-04-01–2018-04-14)."
+    assert found[1].message.da == "Projektår 3 begynder 2019-03-01 og overlapper det foregående med 31 dage."
+
+
+def test_a_criterion_that_says_rise_while_its_target_falls(viborg, base):
+    def change(d):
+        crit = d["indsatsomraader"]["omraader"][0]["succeskriterier"][0]
+        crit["tekst"] = "Antallet af klagesager skal stige."
+
+    edit(viborg, A, change)
+    found = new_findings(viborg, base)
+    assert [(f.code, f.pointer) for f in found] == [
+        ("criterion-wording-direction", "/indsatsomraader/omraader/0/succeskriterier/0/maal/retning")
+    ]
+    assert found[0].message.da.endswith("siger »stige«, men målet er et fald.")
+
+
+def test_a_financing_split_that_does_not_add_up(viborg, base):
+    edit(
+        viborg,
+        A,
+        lambda d: d["ressourcer"]["finansiering"].update(
+            lokal_fordeling=[
+                {"part": "viborg-kommune", "beloeb": 6000000},
+                {"part": "boligselskabet-viborg", "beloeb": 6500000},
+            ]
+        ),
+    )
+    found = new_findings(viborg, base)
+    assert [(f.code, f.pointer) for f in found] == [
+        ("finance-split-sum", "/ressourcer/finansiering/lokal_fordeling")
+    ]
+    assert found[0].message.da == (
+        "Bidragene til den lokale medfinansiering summer til 12.500.000 kr., men den lokale medfinansiering er 12.502.000 kr."
+    )
+
+
+def test_a_reference_to_an_unknown_party_id(viborg, base):
+    edit(
+        viborg,
+        A,
+        lambda d: d["omraader"][5]["afdelinger"][0].update(boligorganisation="boligselskabet-viborgg"),
+    )
+    found = new_findings(viborg, base)
+    assert [(f.code, f.pointer) for f in found] == [
+        ("party-id-unknown", "/omraader/5/afdelinger/0/boligorganisation")
+    ]
+    assert found[0].hint.da.startswith("Mente du »boligselskabet-viborg«?")
+
+
+def test_two_parties_with_one_id(viborg, base):
+    edit(viborg, A, lambda d: d["parter"][1].update(id="boligselskabet-viborg"))
+    found = [f for f in new_findings(viborg, base) if f.code == "party-id-duplicate"]
+    assert [f.pointer for f in found] == ["/parter/1/id"]
+    assert found[0].message.da == (
+        "Id'et »boligselskabet-viborg« bruges af flere parter (Boligselskabet Viborg, Boligselskabet Sct. Jørgen Viborg)."
+    )
+
+
+def test_the_police_on_the_board_neither_sign_nor_count_as_a_party(viborg, base):
+    """A 2019-26 board may include the police: an actor that does not sign needs no signature block."""
+
+    def change(d):
+        d["parter"].append(
+            {"id": "politi", "navn": "Midt- og Vestjyllands Politi", "type": "politi", "underskriver": False}
+        )
+        d["organisering"]["organer"][0]["medlemmer"].append({"rolle": "politiinspektør", "part": "politi"})
+
+    edit(viborg, A, change)
+    edit(
+        viborg,
+        "kommissorier/bestyrelse.json",
+        lambda d: d["medlemmer"].append({"rolle": "politiinspektør", "part": "politi"}),
+    )
+    assert new_findings(viborg, base) == []

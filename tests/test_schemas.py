@@ -34,7 +34,7 @@ def test_schema_is_valid_draft_2020_12_with_id_and_danish_title(path):
     schema = json.loads(path.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$id"] == f"https://lbf-aftale.dk/schemas/v1/{path.name}"
+    assert schema["$id"] == f"https://lbf-aftale.dk/schemas/v2/{path.name}"
     assert schema["title"] and schema["description"]
 
 
@@ -97,7 +97,7 @@ def common_validator():
     registry = SchemaRegistry()
 
     def check(defname: str, instance) -> list[str]:
-        schema = {"$ref": f"https://lbf-aftale.dk/schemas/v1/common.schema.json#/$defs/{defname}"}
+        schema = {"$ref": f"https://lbf-aftale.dk/schemas/v2/common.schema.json#/$defs/{defname}"}
         validator = Draft202012Validator(
             schema, registry=registry.registry, format_checker=registry.format_checker
         )

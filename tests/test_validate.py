@@ -31,7 +31,7 @@ def test_json_report_lists_every_file_with_type_schema_and_hash(run):
     files = {f["path"]: f for f in report["files"]}
     assert (
         files["samarbejdsaftale.json"]["schema"]
-        == "https://lbf-aftale.dk/schemas/v1/samarbejdsaftale.schema.json"
+        == "https://lbf-aftale.dk/schemas/v2/samarbejdsaftale.schema.json"
     )
     assert files["delaftaler/5.3-uddannelse-og-beskaeftigelse.json"]["dokumenttype"] == "delaftale"
     assert all(len(f["sha256"]) == 64 for f in files.values())
@@ -278,7 +278,7 @@ def test_english_messages(run, viborg):
     replace_once(viborg / "samarbejdsaftale.json", '"type": "kommune"', '"type": "komune"')
     code, out, _ = run("validate", viborg, "--lang", "en")
     assert code == 1
-    assert "The value 'komune' is not allowed. Allowed values: kommune, boligorganisation." in out
+    assert "The value 'komune' is not allowed. Allowed values: kommune, boligorganisation, politi, region, uddannelsesinstitution, fond, erhverv, andet." in out
     assert "Did you mean 'kommune'?" in out
     assert out.strip().endswith("1 error in 1 of 10 files.")
 

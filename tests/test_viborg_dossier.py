@@ -58,9 +58,17 @@ def test_areas_parties_period_and_secretariat_are_the_seeds(aftale, seed):
     assert aftale["sekretariat"]["navn"] == "Boligselskabernes Fællessekretariat"
     assert aftale["sekretariat"]["placering"] == "Boligselskabet Viborg"
     vestervang = aftale["omraader"][-1]
-    assert vestervang["afdeling"]["nummer"] == "10" and "afd. 10, Vestervang" in seed
+    assert [a["nummer"] for a in vestervang["afdelinger"]] == ["10"] and "afd. 10, Vestervang" in seed
     # the seed gives no other afdeling numbers: none are invented
-    assert [a["afdeling"]["nummer"] for a in aftale["omraader"][:-1]] == [None] * 5
+    assert [[a["nummer"] for a in o["afdelinger"]] for o in aftale["omraader"][:-1]] == [[None]] * 5
+    assert aftale["skemaversion"] == 2
+    assert [p["id"] for p in aftale["parter"]] == [
+        "boligselskabet-viborg",
+        "boligselskabet-sct-joergen-viborg",
+        "bjerringbro-andelsboligforening",
+        "viborg-kommune",
+    ]
+    assert all(p["underskriver"] for p in aftale["parter"])
     assert aftale["regelsaet"] == "lbf-2015-2018"
 
 
@@ -206,8 +214,11 @@ def test_bodies_composition_and_meeting_frequency(aftale):
     for body in bodies.values():
         assert (body["moedefrekvens"]["min_pr_aar"], body["moedefrekvens"]["max_pr_aar"]) == (2, 4)
     assert bodies["projektkoordineringsgruppe"]["moedefrekvens"]["cirka"] is True
-    leaders = {m["organisation"] for m in bodies["bestyrelse"]["medlemmer"] if m.get("ledelsesniveau")}
-    assert leaders == {"Viborg Kommune", "Boligselskabet Viborg", "Boligselskabet Sct. Jørgen Viborg"}
+    leaders = {m["part"] for m in bodies["bestyrelse"]["medlemmer"] if m.get("ledelsesniveau")}
+    assert leaders == {"viborg-kommune", "boligselskabet-viborg", "boligselskabet-sct-joergen-viborg"}
+    # the bishop is not a party: his organisation stays as the seed writes it
+    bishop = bodies["bestyrelse"]["medlemmer"][2]
+    assert (bishop["rolle"], bishop["organisation"], "part" in bishop) == ("Biskop", "Viborg Stift", False)
 
 
 def test_required_annexes_listed_as_in_the_seed(aftale, seed):

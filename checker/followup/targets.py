@@ -22,7 +22,8 @@ Target kinds (``maal.type``), B = baseline
 ------------------------------------------
 ``aarlig_aendring``
     Yearly compounding change: ``B × (1 − p/100)^aar`` for ``fald``, ``B × (1 + p/100)^aar`` for
-    ``stigning``; p = ``procent_pr_aar``, aar = the checkpoint's ``aar``. With ``loft_ved_baseline``
+    ``stigning``; p = ``procent_pr_aar``, aar = the checkpoint's ``aar``. With ``"beregning": "lineaer"``
+    each year changes by the same share of B: ``B × (1 ∓ p × aar/100)`` (32: 30,4 · 28,8 · 27,2 · 25,6). With ``loft_ved_baseline``
     (fald) the target never exceeds B. Comparison: ``hoejst`` for fald, ``mindst`` for stigning.
     ``hvor_muligt`` ("hvor det er muligt") does not change the figure. A baseline of 0 gives 0.
     Viborg klagesager, Ellekonebakken 32: 30,4 · 28,88 · 27,436 · 26,0642 after year 1–4
@@ -167,8 +168,9 @@ def _describe(
     retning = kind.get("retning")
     if t == "aarlig_aendring":
         p = _dec(kind["procent_pr_aar"])
-        da = f"{tal(p)} % {_DIR_DA[retning]} pr. år"
-        en = f"{_en(p)}% {_DIR_EN[retning]} per year"
+        lineaer = kind.get("beregning") == "lineaer"
+        da = f"{tal(p)} % {_DIR_DA[retning]} pr. år" + (" af baseline" if lineaer else "")
+        en = f"{_en(p)}% {_DIR_EN[retning]} per year" + (" of the baseline" if lineaer else "")
         if baseline is not None:
             da += f" fra {_v_da(baseline, enhed)}"
             en += f" from {_v_en(baseline, enhed)}"
@@ -270,7 +272,10 @@ def _exact(kind: dict, kp: dict, baseline: Decimal | None) -> Decimal | None:
             aar = kp["aar"]
             if isinstance(aar, bool) or not isinstance(aar, int) or aar < 0:
                 raise ValueError(f"aar must be a whole number of years, not {aar!r}")
-            value = baseline * (1 + sign * _dec(kind["procent_pr_aar"]) / 100) ** aar
+            if kind.get("beregning") == "lineaer":
+                value = baseline * (1 + sign * _dec(kind["procent_pr_aar"]) * aar / 100)
+            else:
+                value = baseline * (1 + sign * _dec(kind["procent_pr_aar"]) / 100) ** aar
             if kind.get("loft_ved_baseline") and retning == "fald":
                 value = min(value, baseline)
             return value

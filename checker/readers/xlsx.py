@@ -212,6 +212,13 @@ class Workbook:
     def uncalculated_cells(self) -> list[Cell]:
         return [c for s in self.sheets for c in s.cells() if c.uncalculated]
 
+    def texts(self) -> Iterator[tuple[str, str]]:
+        """(cell reference, text) for every cell holding text typed in, not a formula's result, sheet by sheet."""
+        for s in self.sheets:
+            for c in s.cells():
+                if c.formula is None and isinstance(c.value, str):
+                    yield c.ref, c.value
+
 
 # ---------------------------------------------------------------------------------------------- reading
 
@@ -510,7 +517,13 @@ def _load_pass(path: Path, data_only: bool) -> list[tuple[str, dict[tuple[int, i
                 if hasattr(ws, "iter_rows"):  # a chart sheet has no cells
                     for row in ws.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=MAX_COLUMNS):
                         for c in row:
-                            if c.value is None or not hasattr(c, "row"):  # EmptyCell fillers
+                            if not hasattr(c, "row"):  # EmptyCell fillers
+                                continue
+                            if c.value is None:
+                                # A formula whose calculated value is "" is saved as t="str" with an empty
+                                # value; a formula never calculated has no type. Only the first is a value.
+                                if data_only and c.data_type == "str":
+                                    cells[(c.row, c.column)] = ("", False)
                                 continue
                             cells[(c.row, c.column)] = (c.value, c.data_type == "f")
                 sheets.append((name, cells))

@@ -95,6 +95,7 @@ def load_all() -> dict[str, Rule]:
     from checker.rules import (  # noqa: F401
         activities,
         annexes,
+        consistency,
         criteria,
         finance,
         followup,

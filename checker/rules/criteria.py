@@ -31,8 +31,8 @@ def _criteria(ctx):
     title=("Aftalens regelsæt findes", "The agreement's rule set exists"),
     message=("Regelsættet »{regelsaet}« kendes ikke.", "The rule set '{regelsaet}' is not known."),
     hint=(
-        "Kendte regelsæt: {kendte}. Et nyt regelsæt lægges som JSON-fil i checker/rulesets/ eller en mappe angivet med --regelsaet-dir.",
-        "Known rule sets: {kendte}. A new rule set is a JSON file in checker/rulesets/ or a folder given with --regelsaet-dir.",
+        "Kendte regelsæt: {kendte}. Regelsæt søges i {hvor}.",
+        "Known rule sets: {kendte}. Rule sets are looked for in {hvor}.",
     ),
     source=("Samarbejdsaftalens felt »regelsaet«", "The agreement's field 'regelsaet'"),
 )
@@ -42,7 +42,11 @@ def ruleset_unknown(ctx) -> Iterator[Hit]:
 
         yield Hit(
             AGREEMENT,
-            {"regelsaet": ctx.agreement["regelsaet"], "kendte": ", ".join(rulesets.available())},
+            {
+                "regelsaet": ctx.agreement["regelsaet"],
+                "kendte": ", ".join(rulesets.available(getattr(ctx, "ruleset_dir", None))),
+                "hvor": rulesets.where_text(),
+            },
             "/regelsaet",
         )
 

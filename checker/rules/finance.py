@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from checker.findings import Severity
 from checker.readers import ReaderError
+from checker.readers.xlsx import label_key
 from checker.rules import Hit, rule
 from checker.rules._util import kr, money
 
@@ -65,12 +66,12 @@ def total(ctx) -> Iterator[Hit]:
         "Raise local co-financing to at least {minimum_kr}",
     ),
     source=(
-        "Regelsættet (min_lokal_medfinansiering_procent)",
-        "The rule set (min_lokal_medfinansiering_procent)",
+        "Regelsættets krav »lokal-medfinansiering« (min_procent)",
+        "The rule set's requirement 'lokal-medfinansiering' (min_procent)",
     ),
 )
 def local_share(ctx) -> Iterator[Hit]:
-    if ctx.ruleset is None:
+    if ctx.ruleset is None or ctx.ruleset.min_lokal_procent is None:
         return
     fin = ctx.agreement["ressourcer"]["finansiering"]
     lokal, samlet = money(fin["lokal_medfinansiering"]), money(fin["samlet"])
@@ -106,8 +107,22 @@ def _budget_files(ctx) -> list[tuple[int, int, str]]:
     ]
 
 
+def _amount_cells(wb, label) -> list:
+    """The cells right of a row label, up to the »I alt« column of the nearest header row above it: a note
+    further right (the »Bemærkning« column of the workbook »aftale new« writes) is not an amount."""
+    sheet = wb.sheet(label.sheet)
+    limit = None
+    for c in sheet.cells():
+        if c.row >= label.row:
+            break
+        if c.column > label.column and isinstance(c.value, str) and label_key(c.value) == "i alt":
+            limit = c.column
+    return [c for c in sheet.row_right_of(label) if limit is None or c.column <= limit]
+
+
 def _read_budget(ctx, rel):
-    """(workbook, {row label: [cells right of it]}, year header cells) or None if unreadable (annex rules report that)."""
+    """(workbook, {row label: (label cell, [amount cells right of it])}) or None if unreadable (annex rules
+    report that)."""
     try:
         wb = ctx.workbook(rel)
     except ReaderError:
@@ -115,7 +130,7 @@ def _read_budget(ctx, rel):
     rows = {}
     for label, _key in ROWS:
         cell = wb.find_label(label)
-        rows[label] = (cell, wb.sheet(cell.sheet).row_right_of(cell) if cell else [])
+        rows[label] = (cell, _amount_cells(wb, cell) if cell else [])
     return wb, rows
 
 
@@ -242,12 +257,16 @@ def budget_labels(ctx) -> Iterator[Hit]:
     Severity.ERROR,
     title=("Budgettets formler er beregnet", "The budget's formulas are calculated"),
     message=(
-        "Formlen i {cell} ({formel}) har ingen beregnet værdi; arbejdsbogen er aldrig åbnet og gemt i et regneark.",
-        "The formula in {cell} ({formel}) has no calculated value; the workbook was never opened and saved in a spreadsheet.",
+        "Arbejdsbogen {fil} er ikke beregnet (formelceller uden beregnet værdi: {antal}, den første er {cell} "
+        "{formel}); kør »{kommando}«.",
+        "The workbook {fil} is not calculated (formula cells without a calculated value: {antal}, the first is "
+        "{cell} {formel}); run '{kommando}'.",
     ),
     hint=(
-        "Åbn filen i Excel eller LibreOffice Calc og gem den igen.",
-        "Open the file in Excel or LibreOffice Calc and save it again.",
+        "»aftale recalc« lader LibreOffice beregne og gemme arbejdsbogen; det gør det også at åbne den i Excel "
+        "eller LibreOffice Calc og gemme den igen. Indtil da læses formlerne ikke, så summerne kontrolleres ikke.",
+        "'aftale recalc' has LibreOffice calculate and save the workbook; opening it in Excel or LibreOffice Calc "
+        "and saving it again does too. Until then the formulas are not read, so the sums are not checked.",
     ),
     source=(
         "Værktøjets læsning af arbejdsbøger (docs/workbooks.md)",
@@ -255,13 +274,25 @@ def budget_labels(ctx) -> Iterator[Hit]:
     ),
 )
 def budget_calculated(ctx) -> Iterator[Hit]:
+    """One finding per workbook, at its first formula without a cached value."""
+    from checker.workbooks import recalc_command
+
     for _i, _j, rel in _budget_files(ctx) + _skema_files(ctx):
         try:
             wb = ctx.workbook(rel)
         except ReaderError:
             continue
-        for cell in wb.uncalculated_cells()[:20]:
-            yield Hit(rel, {"cell": cell.ref, "formel": cell.formula}, cell=cell.ref)
+        missing = wb.uncalculated_cells()
+        if missing:
+            first = missing[0]
+            params = {
+                "fil": rel,
+                "antal": len(missing),
+                "cell": first.ref,
+                "formel": first.formula,
+                "kommando": recalc_command(ctx.path(rel)),
+            }
+            yield Hit(rel, params, cell=first.ref)
 
 
 def _skema_files(ctx):
@@ -429,7 +460,7 @@ def budget_unchosen(ctx) -> Iterator[Hit]:
         for cell, nummer in numbered:
             if nummer in ctx.chosen:
                 continue
-            cells = wb.sheet(cell.sheet).row_right_of(cell)
+            cells = _amount_cells(wb, cell)
             total = _number(cells[-1]) if cells and not cells[-1].uncalculated else None
             if total:
                 yield Hit(rel, {"beloeb": kr(total), "nummer": nummer, "cell": cell.ref}, cell=cell.ref)
@@ -459,8 +490,8 @@ def expenditure_total(ctx) -> Iterator[Hit]:
         spent, funded = wb.find_label("Samlede udgifter"), wb.find_label("Samlet finansiering")
         if spent is None or funded is None:
             continue
-        funding = {c.column: c for c in wb.sheet(funded.sheet).row_right_of(funded)}
-        for c in wb.sheet(spent.sheet).row_right_of(spent):
+        funding = {c.column: c for c in _amount_cells(wb, funded)}
+        for c in _amount_cells(wb, spent):
             other = funding.get(c.column)
             if other is None or c.uncalculated or other.uncalculated:
                 continue

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from checker.findings import Severity
+from checker.model import departments
 from checker.readers import ReaderError
 from checker.rules import Hit, rule
 from checker.rules._util import did_you_mean, ptr
@@ -84,10 +85,6 @@ def _party_uses(ctx):
     for k, block in enumerate(a["underskrifter"]):
         yield AGREEMENT, ptr("underskrifter", k, "part"), block["part"]
     yield AGREEMENT, ptr("sekretariat", "placering"), a["sekretariat"]["placering"]
-    for k, area in enumerate(a["omraader"]):
-        owner = area["afdeling"].get("boligorganisation")
-        if owner:
-            yield AGREEMENT, ptr("omraader", k, "afdeling", "boligorganisation"), owner
     for rel, doc in ctx.documents("delaftale"):
         for k, block in enumerate(doc["underskrifter"]):
             yield rel, ptr("underskrifter", k, "part"), block["part"]
@@ -112,6 +109,67 @@ def party_unknown(ctx) -> Iterator[Hit]:
     for rel, pointer, name in _party_uses(ctx):
         if name not in parties:
             yield Hit(rel, {"navn": name, "forslag": did_you_mean(name, parties)}, pointer)
+
+
+def _party_ids(ctx):
+    """(file, pointer, id) for every place a document refers to a party or actor by its id."""
+    a = ctx.agreement
+    for i, _area, j, afd in departments(a):
+        if afd.get("boligorganisation"):
+            yield AGREEMENT, ptr("omraader", i, "afdelinger", j, "boligorganisation"), afd["boligorganisation"]
+    for k, share in enumerate(a["ressourcer"]["finansiering"].get("lokal_fordeling", [])):
+        yield AGREEMENT, ptr("ressourcer", "finansiering", "lokal_fordeling", k, "part"), share["part"]
+    for b, body in enumerate(a["organisering"]["organer"]):
+        for k, member in enumerate(body["medlemmer"]):
+            if member.get("part"):
+                yield AGREEMENT, ptr("organisering", "organer", b, "medlemmer", k, "part"), member["part"]
+    for doctype, key in (("kommissorium", "medlemmer"), ("beredskabsplan", "beredskabsgruppe")):
+        for rel, doc in ctx.documents(doctype):
+            for k, member in enumerate(doc.get(key, [])):
+                if member.get("part"):
+                    yield rel, ptr(key, k, "part"), member["part"]
+
+
+@rule(
+    "party-id-unknown",
+    "names",
+    Severity.ERROR,
+    title=(
+        "Henvisninger til parter bruger parternes id",
+        "References to parties use the parties' ids",
+    ),
+    message=(
+        "»{id}« er ikke id'et på en af aftalens parter eller aktører.",
+        "'{id}' is not the id of one of the agreement's parties or actors.",
+    ),
+    hint=("{forslag} Parternes id står under »parter«.", "{forslag} The parties' ids are under 'parter'."),
+    source=SRC_FRONT,
+)
+def party_id_unknown(ctx) -> Iterator[Hit]:
+    ids = [p["id"] for p in ctx.agreement["parter"]]
+    for rel, pointer, pid in _party_ids(ctx):
+        if pid not in ids:
+            yield Hit(rel, {"id": pid, "forslag": did_you_mean(pid, ids)}, pointer)
+
+
+@rule(
+    "party-id-duplicate",
+    "names",
+    Severity.ERROR,
+    title=("Hver part har sit eget id", "Every party has its own id"),
+    message=(
+        "Id'et »{id}« bruges af flere parter ({navne}).",
+        "The id '{id}' is used by several parties ({navne}).",
+    ),
+    hint=("Giv hver part et id for sig.", "Give each party an id of its own."),
+    source=SRC_FRONT,
+)
+def party_id_duplicate(ctx) -> Iterator[Hit]:
+    seen: dict[str, list[str]] = {}
+    for k, p in enumerate(ctx.agreement["parter"]):
+        seen.setdefault(p["id"], []).append(p["navn"])
+        if len(seen[p["id"]]) == 2:
+            yield Hit(AGREEMENT, {"id": p["id"], "navne": ", ".join(seen[p["id"]])}, ptr("parter", k, "id"))
 
 
 @rule(
@@ -167,6 +225,15 @@ def area_sum(ctx) -> Iterator[Hit]:
                 {"hvad": Text(da, en), "sum": sum(values), "total": a["beskrivelse"][total_key]},
                 ptr("beskrivelse", total_key),
             )
+
+
+def _fraflytning_year(ctx) -> str:
+    """The year (or period) of the fraflytning criterion's baseline, as the central measurements label it."""
+    for area in ctx.agreement["indsatsomraader"]["omraader"]:
+        for crit in area["succeskriterier"]:
+            if crit["id"].endswith("-fraflytning") and "per_omraade" in crit["baseline"]:
+                return crit["baseline"]["tidspunkt"]
+    return ""
 
 
 def _fraflytning(ctx):
@@ -235,7 +302,8 @@ def central_measurements(ctx) -> Iterator[Hit]:
         ("Antal beboere", Decimal(a["beskrivelse"]["beboere"])),
         ("Antal lejemål", Decimal(a["beskrivelse"]["lejemaal"])),
     ]
-    expected += [(f"Fraflytningsprocent 2015, {name}", Decimal(str(v))) for name, v in fraflytning.items()]
+    year = _fraflytning_year(ctx)
+    expected += [(f"Fraflytningsprocent {year}, {name}", Decimal(str(v))) for name, v in fraflytning.items()]
     for _i, _j, rel in ctx.annex_files("centrale_maalinger"):
         if not (rel.lower().endswith(".pdf") and ctx.path(rel).is_file() and ctx.inside(rel)):
             continue

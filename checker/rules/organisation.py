@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checker.findings import Severity
+from checker.model import member_party, signing_parties
 from checker.rules import Hit, rule
 from checker.rules._util import did_you_mean, ptr
 
@@ -62,13 +63,13 @@ def board_leadership(ctx) -> Iterator[Hit]:
     i, board = _board(ctx)
     if board is None:
         return
-    leaders = {m["organisation"] for m in board["medlemmer"] if m.get("ledelsesniveau")}
-    parties = ctx.agreement["parter"]
+    leaders = _leaders(ctx.agreement, board)
+    parties = signing_parties(ctx.agreement)
     for kind, da, en in (
         ("kommune", "kommunen", "the municipality"),
         ("boligorganisation", "nogen boligorganisation", "any housing association"),
     ):
-        if not any(p["navn"] in leaders for p in parties if p["type"] == kind):
+        if not any(p["id"] in leaders for p in parties if p["type"] == kind):
             yield Hit(AGREEMENT, {"hvem": Text(da, en)}, ptr("organisering", "organer", i, "medlemmer"))
 
 
@@ -94,10 +95,16 @@ def party_unrepresented(ctx) -> Iterator[Hit]:
     i, board = _board(ctx)
     if board is None:
         return
-    leaders = {m["organisation"] for m in board["medlemmer"] if m.get("ledelsesniveau")}
-    for p in ctx.agreement["parter"]:
-        if p["type"] == "boligorganisation" and p["navn"] not in leaders:
+    leaders = _leaders(ctx.agreement, board)
+    for p in signing_parties(ctx.agreement):
+        if p["type"] == "boligorganisation" and p["id"] not in leaders:
             yield Hit(AGREEMENT, {"part": p["navn"]}, ptr("organisering", "organer", i, "medlemmer"))
+
+
+def _leaders(aftale: dict, board: dict) -> set[str]:
+    """The ids of the parties with a leadership-level member on the board."""
+    found = (member_party(aftale, m) for m in board["medlemmer"] if m.get("ledelsesniveau"))
+    return {p["id"] for p in found if p}
 
 
 def _span(f: dict) -> str:

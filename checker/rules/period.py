@@ -41,31 +41,52 @@ def _expected_end(start: date, years: int) -> date:
     "period-length",
     "period",
     Severity.ERROR,
-    title=("Perioden har regelsættets længde", "The period has the rule set's length"),
+    title=("Perioden holder sig inden for regelsættets længde", "The period stays within the rule set's length"),
     message=(
-        "Perioden {start}–{slut} er ikke {aar} år; efter regelsættet {regelsaet} skulle den slutte {forventet}.",
-        "The period {start}–{slut} is not {aar} years; under the rule set {regelsaet} it would end {forventet}.",
+        "Perioden {start}–{slut} er {hvad} de {aar} år, regelsættet {regelsaet} tillader; den skulle slutte {graense} {forventet}.",
+        "The period {start}–{slut} is {hvad_en} the {aar_en} years the rule set {regelsaet} allows; it would end {graense_en} {forventet}.",
     ),
     hint=(
         "Ret slutdatoen, eller angiv det rigtige regelsæt.",
         "Correct the end date, or name the right rule set.",
     ),
-    source=("Regelsættet (periode_aar)", "The rule set (periode_aar)"),
+    source=("Regelsættets krav »periode« (min_aar, max_aar)", "The rule set's requirement 'periode' (min_aar, max_aar)"),
 )
 def length(ctx) -> Iterator[Hit]:
     if ctx.ruleset is None:
         return
     start, end = ctx.period
-    expected = _expected_end(start, ctx.ruleset.periode_aar)
-    if start < end and end != expected:
+    fewest, most = ctx.ruleset.periode_aar
+    params = {"start": start.isoformat(), "slut": end.isoformat(), "regelsaet": ctx.ruleset.id}
+    if start >= end:
+        return
+    if most is not None and end > _expected_end(start, most):
         yield Hit(
             AGREEMENT,
             {
-                "start": start.isoformat(),
-                "slut": end.isoformat(),
-                "aar": ctx.ruleset.periode_aar,
-                "regelsaet": ctx.ruleset.id,
-                "forventet": expected.isoformat(),
+                **params,
+                "hvad": "længere end",
+                "hvad_en": "longer than",
+                "aar": f"højst {most}",
+                "aar_en": f"at most {most}",
+                "graense": "senest",
+                "graense_en": "at the latest",
+                "forventet": _expected_end(start, most).isoformat(),
+            },
+            "/periode/slut",
+        )
+    elif fewest is not None and end < _expected_end(start, fewest):
+        yield Hit(
+            AGREEMENT,
+            {
+                **params,
+                "hvad": "kortere end",
+                "hvad_en": "shorter than",
+                "aar": f"mindst {fewest}",
+                "aar_en": f"at least {fewest}",
+                "graense": "tidligst",
+                "graense_en": "at the earliest",
+                "forventet": _expected_end(start, fewest).isoformat(),
             },
             "/periode/slut",
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checker.findings import Severity
+from checker.model import signing_parties
 from checker.rules import Hit, rule
 
 AGREEMENT = "samarbejdsaftale.json"
@@ -28,7 +29,7 @@ AGREEMENT = "samarbejdsaftale.json"
 )
 def block_missing(ctx) -> Iterator[Hit]:
     signed = {b["part"] for b in ctx.agreement["underskrifter"]}
-    for party in ctx.agreement["parter"]:
+    for party in signing_parties(ctx.agreement):
         if party["navn"] not in signed:
             yield Hit(AGREEMENT, {"part": party["navn"]}, "/underskrifter")
 

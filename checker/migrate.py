@@ -1,0 +1,265 @@
+"""aftale migrate: upgrade a dossier of schema version 1 to version 2, losslessly.
+
+Version 2 gives every party an id, a type from an open list and whether it signs; lets an område have
+several afdelinger; lets a body's member refer to a party by id; and adds the financing split and the
+bodies' relations (both optional, so nothing has to be invented). What version 1 said is kept: a
+member whose organisation is spelt differently from the party keeps that spelling, an organisation
+that is not a party stays as written, an owner that is not a party is kept in a remark.
+
+Every file is converted in memory first; then the annexes are written, each atomically, and the
+agreement (which carries the version) last. A run that is killed half-way leaves a dossier that still
+says version 1, and a second run finishes the job: converting a converted file changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checker.dossier import AGREEMENT_FILE
+from checker.findings import CouldNotRun, Text
+from checker.model import SCHEMA_VERSION, party_id, schema_version
+from checker.sign.requirement import same_name
+
+MEMBER_LISTS = {
+    "strategisk-samarbejdsaftale": None,  # organisering.organer[].medlemmer
+    "kommissorium": ("medlemmer",),
+    "beredskabsplan": ("beredskabsgruppe",),
+}
+
+
+@dataclass
+class Migration:
+    root: Path
+    version: int
+    changes: list[tuple[str, Text]] = field(default_factory=list)  # (file, what changed)
+    texts: dict[str, str] = field(default_factory=dict)  # file -> new content
+
+    def note(self, rel: str, da: str, en: str) -> None:
+        self.changes.append((rel, Text(da, en)))
+
+
+def dump(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _read(path: Path, rel: str) -> object:
+    """A file's data as written: through the loader's guards (size, depth, encoding) first, then parsed
+    plainly, so that the upgraded file keeps every text and number exactly as it was."""
+    from checker.jsonsource import read_json
+
+    read_json(path, rel)
+    return json.loads(path.read_text(encoding="utf-8-sig"))
+
+
+def read_version(root: Path) -> tuple[dict | None, int | None]:
+    """The agreement and its schema version, or (None, None) when the agreement cannot be read as a JSON
+    object (validation reports that)."""
+    try:
+        data = _read(root / AGREEMENT_FILE, AGREEMENT_FILE)
+    except (CouldNotRun, OSError, ValueError):
+        return None, None
+    if not isinstance(data, dict) or data.get("dokumenttype") != "strategisk-samarbejdsaftale":
+        return None, None
+    return data, schema_version(data)
+
+
+def version_problem(root: Path) -> Text | None:
+    """Why the dossier cannot be read by this version of aftale, or None."""
+    _data, version = read_version(root)
+    if version is None and _data is not None:
+        return Text(
+            f"{root}/{AGREEMENT_FILE}: »skemaversion« skal være et helt tal (denne version af aftale bruger {SCHEMA_VERSION}).",
+            f"{root}/{AGREEMENT_FILE}: 'skemaversion' must be a whole number (this version of aftale uses {SCHEMA_VERSION}).",
+        )
+    if version is None or version == SCHEMA_VERSION:
+        return None
+    if version < SCHEMA_VERSION:
+        return Text(
+            f"Dossieret {root} er skrevet i skemaversion {version}; denne version af aftale læser version "
+            f"{SCHEMA_VERSION}. Opgradér det med »aftale migrate {root}« (intet går tabt, og du får en liste over ændringerne).",
+            f"The dossier {root} is written in schema version {version}; this version of aftale reads version "
+            f"{SCHEMA_VERSION}. Upgrade it with 'aftale migrate {root}' (nothing is lost, and you get a list of the changes).",
+        )
+    return Text(
+        f"Dossieret {root} er skrevet i skemaversion {version}, som er nyere end denne version af aftale "
+        f"(version {SCHEMA_VERSION}). Opdatér aftale.",
+        f"The dossier {root} is written in schema version {version}, newer than this version of aftale "
+        f"(version {SCHEMA_VERSION}). Update aftale.",
+    )
+
+
+# --------------------------------------------------------------------------- converting version 1
+
+
+def _parties(m: Migration, aftale: dict) -> None:
+    if not isinstance(aftale.get("parter"), list):
+        return
+    used: set[str] = {str(p["id"]) for p in aftale["parter"] if isinstance(p, dict) and "id" in p}
+    for k, p in enumerate(aftale["parter"]):
+        if not isinstance(p, dict) or "id" in p:
+            continue
+        pid = base = party_id(str(p.get("navn", "")))
+        n = 2
+        while pid in used:
+            pid, n = f"{base}-{n}", n + 1
+        used.add(pid)
+        new = {"id": pid, **p}
+        new.setdefault("underskriver", True)
+        aftale["parter"][k] = new
+        m.note(
+            AGREEMENT_FILE,
+            f"parter/{k}: {p.get('navn')} har fået id »{pid}« og »underskriver«: true",
+            f"parter/{k}: {p.get('navn')} got id '{pid}' and 'underskriver': true",
+        )
+
+
+def _resolve(aftale: dict, name: object) -> dict | None:
+    if not isinstance(name, str) or not isinstance(aftale.get("parter"), list):
+        return None
+    return next(
+        (
+            p
+            for p in aftale["parter"]
+            if isinstance(p, dict)
+            and isinstance(p.get("navn"), str)
+            and "id" in p
+            and same_name(p["navn"], name)
+        ),
+        None,
+    )
+
+
+def _areas(m: Migration, aftale: dict) -> None:
+    if not isinstance(aftale.get("omraader"), list):
+        return
+    for k, area in enumerate(aftale["omraader"]):
+        if not isinstance(area, dict) or "afdeling" not in area:
+            continue
+        old = area["afdeling"] if isinstance(area["afdeling"], dict) else {"nummer": None}
+        afd = {key: value for key, value in old.items() if key != "boligorganisation"}
+        owner = old.get("boligorganisation")
+        if owner:
+            party = _resolve(aftale, owner)
+            if party:
+                afd["boligorganisation"] = party["id"]
+            else:
+                remark = f"Ejer ifølge kilden: {owner}."
+                afd["bemaerkning"] = f"{afd['bemaerkning']} {remark}" if afd.get("bemaerkning") else remark
+        new = {}
+        for key, value in area.items():
+            if key == "afdeling":
+                new["afdelinger"] = [afd]
+            else:
+                new[key] = value
+        aftale["omraader"][k] = new
+        m.note(
+            AGREEMENT_FILE,
+            f"omraader/{k} ({area.get('navn')}): »afdeling« er blevet til listen »afdelinger« med én afdeling",
+            f"omraader/{k} ({area.get('navn')}): 'afdeling' became the list 'afdelinger' with one afdeling",
+        )
+
+
+def _members(m: Migration, rel: str, aftale: dict, members: list, where: str) -> None:
+    for k, member in enumerate(members):
+        if (
+            not isinstance(member, dict)
+            or "part" in member
+            or not isinstance(member.get("organisation"), str)
+        ):
+            continue
+        org = member["organisation"]
+        party = _resolve(aftale, org)
+        if party is None:
+            continue
+        new = {}
+        for key, value in member.items():
+            if key == "organisation":
+                new["part"] = party["id"]
+                if org != party["navn"]:
+                    new["organisation"] = org
+            else:
+                new[key] = value
+        members[k] = new
+        m.note(
+            rel,
+            f"{where}/{k}: organisation »{org}« henviser nu til parten »{party['id']}«",
+            f"{where}/{k}: organisation '{org}' now refers to the party '{party['id']}'",
+        )
+
+
+def plan(root: Path) -> Migration:
+    """Every change migrate would make, without writing anything."""
+    from checker.dossier import open_dossier
+
+    dossier = open_dossier(root, any_version=True)
+    aftale, version = read_version(root)
+    if aftale is None:
+        raise CouldNotRun(
+            Text(
+                f"{root}/{AGREEMENT_FILE} kan ikke læses som en samarbejdsaftale; ret den, før dossieret opgraderes (»aftale validate«).",
+                f"{root}/{AGREEMENT_FILE} cannot be read as an agreement; fix it before upgrading the dossier ('aftale validate').",
+            )
+        )
+    if version is None or version > SCHEMA_VERSION:
+        raise CouldNotRun(version_problem(root))
+    m = Migration(root, version)
+    if version == SCHEMA_VERSION:
+        return m
+    _parties(m, aftale)
+    _areas(m, aftale)
+    organisering = aftale.get("organisering") if isinstance(aftale.get("organisering"), dict) else {}
+    organer = organisering.get("organer") if isinstance(organisering.get("organer"), list) else []
+    for b, body in enumerate(organer):
+        if isinstance(body, dict) and isinstance(body.get("medlemmer"), list):
+            _members(
+                m,
+                AGREEMENT_FILE,
+                aftale,
+                body["medlemmer"],
+                f"organisering/organer/{b} ({body.get('id')})/medlemmer",
+            )
+    for path, rel in dossier.json_files:
+        if rel == AGREEMENT_FILE:
+            continue
+        try:
+            data = _read(path, rel)
+        except (CouldNotRun, OSError, ValueError):
+            continue
+        if not isinstance(data, dict) or data.get("dokumenttype") not in MEMBER_LISTS:
+            continue
+        before = dump(data)
+        for key in MEMBER_LISTS[data["dokumenttype"]] or ():
+            if isinstance(data.get(key), list):
+                _members(m, rel, aftale, data[key], key)
+        if dump(data) != before:
+            m.texts[rel] = dump(data)
+    new = {}
+    for key, value in aftale.items():
+        if key == "skemaversion":
+            continue
+        new[key] = value
+        if key == "dokumenttype":
+            new["skemaversion"] = SCHEMA_VERSION
+    m.note(
+        AGREEMENT_FILE,
+        f"»skemaversion«: {version} → {SCHEMA_VERSION}",
+        f"'skemaversion': {version} → {SCHEMA_VERSION}",
+    )
+    m.texts[AGREEMENT_FILE] = dump(new)
+    return m
+
+
+def migrate(root: Path, *, dry_run: bool = False) -> Migration:
+    """Upgrade the dossier in place under its lock: the annexes first, the agreement last."""
+    from checker.files import dossier_lock, write_file
+
+    root = Path(root)
+    with dossier_lock(root):
+        m = plan(root)
+        if dry_run:
+            return m
+        for rel in sorted(m.texts, key=lambda r: r == AGREEMENT_FILE):
+            write_file(root / rel, m.texts[rel])
+    return m
