@@ -10,19 +10,120 @@ import json
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from checker.findings import CouldNotRun, Text
+from checker.model import SCHEMA_VERSION, party_id
+from checker.rulesets import RuleSet
 
 U = "UDFYLD"
+BUDGET = "budget.xlsx"
+SKEMA = "aktivitetsskema.xlsx"
+PARTY_TYPES = (
+    "kommune",
+    "boligorganisation",
+    "politi",
+    "region",
+    "uddannelsesinstitution",
+    "fond",
+    "erhverv",
+    "andet",
+)
+# actors that usually sit in the organisation without signing the agreement
+NOT_SIGNING = ("politi",)
+
+
+@dataclass
+class Setup:
+    """What the user told »aftale new«: the rule set, the områder, the parties and the chosen
+    indsatsområder (number, name)."""
+
+    ruleset: RuleSet
+    areas: list[str]
+    parties: list[dict]
+    chosen: list[tuple[str, str]]
+
+
+def _owner(parties: list[dict]) -> str:
+    return next((p["id"] for p in parties if p["type"] == "boligorganisation"), parties[0]["id"])
+
+
+def _criterion(nummer: str, last: date) -> dict:
+    return {
+        "id": f"{nummer}-kriterium",
+        "titel": f"{U}: kort titel",
+        "tekst": f"{U}: kriteriets ordlyd.",
+        "maales": f"{U}: hvad der måles",
+        "enhed": "antal",
+        "baseline": {"tidspunkt": f"{U}: år", "foreligger_ikke": f"{U}: baseline"},
+        "maal": {
+            "type": "relativ_aendring",
+            "retning": "fald",
+            "kontrolpunkter": [
+                {"dato": last.isoformat(), "betegnelse": "Ved periodens udgang", "procent": 5}
+            ],
+        },
+        "datakilde": {"tekst": f"{U}: datakilde."},
+    }
+
+
+def parse_party(text: str) -> dict:
+    """ "TYPE:Navn" (or "TYPE:Navn:CVR") from --part, e.g. "kommune:Slagelse Kommune"."""
+    kind, _, rest = text.partition(":")
+    name, _, cvr = rest.partition(":")
+    kind, name, cvr = kind.strip().lower(), name.strip(), cvr.strip()
+    if kind not in PARTY_TYPES or not name:
+        raise CouldNotRun(
+            Text(
+                f"--part »{text}« skal have formen TYPE:Navn, hvor TYPE er en af {', '.join(PARTY_TYPES)}; fx »kommune:Slagelse Kommune«.",
+                f"--part '{text}' must have the form TYPE:Name, TYPE one of {', '.join(PARTY_TYPES)}; e.g. 'kommune:Slagelse Kommune'.",
+            )
+        )
+    if cvr and not (len(cvr) == 8 and cvr.isdigit()):
+        raise CouldNotRun(
+            Text(f"--part »{text}«: et CVR-nummer er 8 cifre.", f"--part '{text}': a CVR number is 8 digits.")
+        )
+    party = {"id": party_id(name), "navn": name, "type": kind, "underskriver": kind not in NOT_SIGNING}
+    if cvr:
+        party["cvr"] = cvr
+    return party
+
+
 META = {
     "oprindelse": "skabelon",
     "bemaerkning": "Oprettet med »aftale new«. Erstat alle pladsholdere, der begynder med »UDFYLD«.",
 }
 
 
-def _period(start: str | None) -> tuple[date, date]:
+def _parse_date(option: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CouldNotRun(
+            Text(
+                f"{option} »{text}« er ikke en dato i formen ÅÅÅÅ-MM-DD.",
+                f"{option} '{text}' is not a date of the form YYYY-MM-DD.",
+            )
+        ) from None
+
+
+def _period(start: str | None, end: str | None = None, years: int = 4) -> tuple[date, date]:
+    first, last = _default_period(start, years)
+    if end:
+        last = _parse_date("--slut", end)
+        if last <= first:
+            raise CouldNotRun(
+                Text(
+                    f"--slut {last.isoformat()} ligger ikke efter periodens start {first.isoformat()}.",
+                    f"--slut {last.isoformat()} is not after the period's start {first.isoformat()}.",
+                )
+            )
+    return first, last
+
+
+def _default_period(start: str | None, years: int) -> tuple[date, date]:
     if start:
         try:
             first = date.fromisoformat(start)
@@ -37,38 +138,59 @@ def _period(start: str | None) -> tuple[date, date]:
         today = date.today()
         first = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
     try:
-        last = first.replace(year=first.year + 4) - timedelta(days=1)
+        last = first.replace(year=first.year + years) - timedelta(days=1)
     except ValueError:  # 29 February
-        last = date(first.year + 4, 2, 28)
+        last = date(first.year + years, 2, 28)
     return first, last
 
 
-def _files(first: date, last: date) -> dict[str, dict]:
+def _files(first: date, last: date, setup: Setup) -> dict[str, dict]:
+    from checker.context import project_years
+
     periode = {"start": first.isoformat(), "slut": last.isoformat()}
     helhedsplan = f"{U}: helhedsplanens navn"
-    years = [
-        (
-            first.replace(year=first.year + i),
-            min(last, first.replace(year=first.year + i + 1) - timedelta(days=1)),
-        )
-        for i in range(4)
+    years = project_years(first, last)
+    areas = setup.areas or [f"{U}: områdets navn"]
+    parties = setup.parties or [
+        {
+            "id": "boligorganisation",
+            "navn": f"{U}: boligorganisationens navn",
+            "type": "boligorganisation",
+            "underskriver": True,
+        },
+        {"id": "kommune", "navn": f"{U}: kommunens navn", "type": "kommune", "underskriver": True},
     ]
+    signers = [p for p in parties if p["underskriver"]]
+    chosen = setup.chosen
+    delaftale_file = {n: f"delaftaler/{n}-{party_id(navn)}.json" for n, navn in chosen}
+    board = [
+        {"rolle": f"{U}: rolle", "part": p["id"], "ledelsesniveau": True}
+        for p in parties
+        if p["type"] in ("kommune", "boligorganisation")
+    ] or [{"rolle": f"{U}: rolle", "part": parties[0]["id"], "ledelsesniveau": True}]
     agreement = {
         "dokumenttype": "strategisk-samarbejdsaftale",
+        "skemaversion": SCHEMA_VERSION,
         "titel": "Strategisk samarbejdsaftale om boligsocial indsats",
-        "regelsaet": "lbf-2015-2018",
+        "regelsaet": setup.ruleset.id,
         "version": {"nummer": "1", "beskrivelse": "Første udkast."},
         "metadata": META,
         "helhedsplan": helhedsplan,
         "periode": periode,
-        "omraader": [{"navn": f"{U}: områdets navn", "afdeling": {"nummer": f"{U}: afdelingsnummer"}}],
-        "parter": [
-            {"navn": f"{U}: boligorganisationens navn", "type": "boligorganisation"},
-            {"navn": f"{U}: kommunens navn", "type": "kommune"},
+        "omraader": [
+            {
+                "navn": name,
+                "afdelinger": [{"nummer": f"{U}: afdelingsnummer", "boligorganisation": _owner(parties)}],
+            }
+            for name in areas
         ],
+        "parter": parties,
         "sekretariat": {
             "navn": f"{U}: sekretariatets navn",
-            "placering": f"{U}: den part, sekretariatet er placeret under",
+            "placering": next(
+                (p["navn"] for p in parties if p["type"] == "boligorganisation"),
+                f"{U}: den part, sekretariatet er placeret under",
+            ),
             "tekst": [f"{U}: hvem der varetager helhedsplanens praktiske udførelse."],
         },
         "aftaledokumenter": {
@@ -86,7 +208,7 @@ def _files(first: date, last: date) -> dict[str, dict]:
                     "type": "delaftale",
                     "tekst": "En delaftale for hvert af de valgte indsatsområder (ad samarbejdsaftalens pkt. 5)",
                     "henvisning": "pkt. 5",
-                    "filer": ["delaftaler/5.1.json"],
+                    "filer": list(delaftale_file.values()),
                 },
                 {
                     "type": "beredskabsplan",
@@ -99,11 +221,15 @@ def _files(first: date, last: date) -> dict[str, dict]:
                     "tekst": "En milepælsplan for den samlede projektperiode",
                     "filer": ["milepaelsplan.json"],
                 },
-                {"type": "budget", "tekst": "Et budget udarbejdet i Landsbyggefondens skabelon", "filer": []},
+                {
+                    "type": "budget",
+                    "tekst": "Et budget udarbejdet i Landsbyggefondens skabelon",
+                    "filer": [BUDGET],
+                },
                 {
                     "type": "aktivitetsskema",
                     "tekst": "Et aktivitetsskema udarbejdet i Landsbyggefondens skabelon",
-                    "filer": [],
+                    "filer": [SKEMA],
                 },
                 {
                     "type": "centrale_maalinger",
@@ -138,18 +264,7 @@ def _files(first: date, last: date) -> dict[str, dict]:
                     "navn": "Bestyrelsen",
                     "type": "bestyrelse",
                     "sammensaetning": f"{U}: bestyrelsens sammensætning.",
-                    "medlemmer": [
-                        {
-                            "rolle": f"{U}: rolle",
-                            "organisation": f"{U}: kommunens navn",
-                            "ledelsesniveau": True,
-                        },
-                        {
-                            "rolle": f"{U}: rolle",
-                            "organisation": f"{U}: boligorganisationens navn",
-                            "ledelsesniveau": True,
-                        },
-                    ],
+                    "medlemmer": board,
                     "moedefrekvens": {"min_pr_aar": 2, "max_pr_aar": 4, "tekst": "2-4 gange årligt"},
                     "kommissorium": {"fil": "kommissorier/bestyrelse.json"},
                 }
@@ -175,33 +290,13 @@ def _files(first: date, last: date) -> dict[str, dict]:
             "tekst": [],
             "omraader": [
                 {
-                    "nummer": "5.1",
-                    "navn": "Tryghed og trivsel",
+                    "nummer": nummer,
+                    "navn": navn,
                     "formaal": {"indledning": "Formålet er", "punkter": [f"{U}: indsatsområdets formål"]},
-                    "succeskriterier": [
-                        {
-                            "id": "5.1-kriterium",
-                            "titel": f"{U}: kort titel",
-                            "tekst": f"{U}: kriteriets ordlyd.",
-                            "maales": f"{U}: hvad der måles",
-                            "enhed": "antal",
-                            "baseline": {"tidspunkt": f"{U}: år", "foreligger_ikke": f"{U}: baseline"},
-                            "maal": {
-                                "type": "relativ_aendring",
-                                "retning": "fald",
-                                "kontrolpunkter": [
-                                    {
-                                        "dato": last.isoformat(),
-                                        "betegnelse": "Ved periodens udgang",
-                                        "procent": 5,
-                                    }
-                                ],
-                            },
-                            "datakilde": {"tekst": f"{U}: datakilde."},
-                        }
-                    ],
-                    "delaftale": "delaftaler/5.1.json",
+                    "succeskriterier": [_criterion(nummer, last)],
+                    "delaftale": delaftale_file[nummer],
                 }
+                for nummer, navn in chosen
             ],
         },
         "lokal_evaluering": {
@@ -244,36 +339,39 @@ def _files(first: date, last: date) -> dict[str, dict]:
             "overskrift": "Revision af samarbejdsaftalen",
             "tekst": ["Revision af den strategiske samarbejdsaftale kræver godkendelse i Landsbyggefonden."],
         },
-        "underskrifter": [{"part": f"{U}: boligorganisationens navn"}, {"part": f"{U}: kommunens navn"}],
+        "underskrifter": [{"part": p["navn"]} for p in signers],
     }
-    signature = [{"part": f"{U}: boligorganisationens navn"}, {"part": f"{U}: kommunens navn"}]
+    signature = [{"part": p["navn"]} for p in signers]
     version = {"nummer": "1"}
-    delaftale = {
-        "dokumenttype": "delaftale",
-        "metadata": META,
-        "version": version,
-        "titel": "Delaftale for indsatsområde 5.1 Tryghed og trivsel",
-        "indsatsomraade": {"nummer": "5.1", "navn": "Tryghed og trivsel"},
-        "helhedsplan": helhedsplan,
-        "periode": periode,
-        "formaal": [f"{U}: delaftalens formål."],
-        "maalgrupper": [f"{U}: målgruppe"],
-        "aktoerer": [{"navn": f"{U}: aktørens navn", "type": "part", "ansvar": [f"{U}: aktørens ansvar."]}],
-        "aktiviteter": [
-            {
-                "id": "5.1-aktivitet",
-                "navn": f"{U}: aktivitetens navn",
-                "beskrivelse": [f"{U}: hvad aktiviteten går ud på."],
-                "maalgruppe": f"{U}: målgruppe",
-                "omraader": [f"{U}: områdets navn"],
-                "ansvarlig": f"{U}: ansvarlig",
-                "periode": periode,
-                "succeskriterier": ["5.1-kriterium"],
-            }
-        ],
-        "opfoelgning": [f"{U}: hvordan delaftalen følges op og ajourføres."],
-        "underskrifter": signature,
-    }
+
+    def delaftale(nummer: str, navn: str) -> dict:
+        return {
+            "dokumenttype": "delaftale",
+            "metadata": META,
+            "version": version,
+            "titel": f"Delaftale for indsatsområde {nummer} {navn}",
+            "indsatsomraade": {"nummer": nummer, "navn": navn},
+            "helhedsplan": helhedsplan,
+            "periode": periode,
+            "formaal": [f"{U}: delaftalens formål."],
+            "maalgrupper": [f"{U}: målgruppe"],
+            "aktoerer": [{"navn": signers[0]["navn"], "type": "part", "ansvar": [f"{U}: aktørens ansvar."]}],
+            "aktiviteter": [
+                {
+                    "id": f"{nummer}-aktivitet",
+                    "navn": f"{U}: aktivitetens navn",
+                    "beskrivelse": [f"{U}: hvad aktiviteten går ud på."],
+                    "maalgruppe": f"{U}: målgruppe",
+                    "omraader": list(areas),
+                    "ansvarlig": f"{U}: ansvarlig",
+                    "periode": periode,
+                    "succeskriterier": [f"{nummer}-kriterium"],
+                }
+            ],
+            "opfoelgning": [f"{U}: hvordan delaftalen følges op og ajourføres."],
+            "underskrifter": signature,
+        }
+
     kommissorium = {
         "dokumenttype": "kommissorium",
         "metadata": META,
@@ -282,7 +380,7 @@ def _files(first: date, last: date) -> dict[str, dict]:
         "organ": "bestyrelse",
         "helhedsplan": helhedsplan,
         "formaal": [f"{U}: bestyrelsens formål."],
-        "medlemmer": [{"rolle": f"{U}: rolle", "organisation": f"{U}: organisation", "ledelsesniveau": True}],
+        "medlemmer": board,
         "opgaver": [f"{U}: bestyrelsens opgaver."],
         "moedefrekvens": {"min_pr_aar": 2, "max_pr_aar": 4, "tekst": "2-4 gange årligt"},
     }
@@ -317,8 +415,8 @@ def _files(first: date, last: date) -> dict[str, dict]:
         "titel": "Beredskabsplan",
         "helhedsplan": helhedsplan,
         "formaal": [f"{U}: planens formål."],
-        "omraader": [f"{U}: områdets navn"],
-        "beredskabsgruppe": [{"rolle": f"{U}: rolle", "organisation": f"{U}: organisation"}],
+        "omraader": list(areas),
+        "beredskabsgruppe": [{"rolle": f"{U}: rolle", "part": p["id"]} for p in parties],
         "haendelser": [
             {
                 "id": "haendelse",
@@ -332,14 +430,26 @@ def _files(first: date, last: date) -> dict[str, dict]:
     }
     return {
         "samarbejdsaftale.json": agreement,
-        "delaftaler/5.1.json": delaftale,
+        **{delaftale_file[n]: delaftale(n, navn) for n, navn in chosen},
         "kommissorier/bestyrelse.json": kommissorium,
         "milepaelsplan.json": milepaelsplan,
         "beredskabsplan.json": beredskabsplan,
     }
 
 
-def create_dossier(folder: str | os.PathLike, start: str | None = None) -> list[str]:
+def create_dossier(
+    folder: str | os.PathLike,
+    start: str | None = None,
+    *,
+    end: str | None = None,
+    ruleset_id: str = "lbf-2019-2026",
+    areas: list[str] = (),
+    parties: list[str] = (),
+    chosen: list[str] = (),
+    recalc: bool = True,
+) -> list[str]:
+    from checker import rulesets
+
     target = Path(folder)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise CouldNotRun(
@@ -348,8 +458,41 @@ def create_dossier(folder: str | os.PathLike, start: str | None = None) -> list[
                 f"{target} already exists and is not an empty folder; 'aftale new' overwrites nothing.",
             )
         )
-    first, last = _period(start)
-    files = _files(first, last)
+    ruleset = rulesets.load(ruleset_id)
+    if ruleset is None:
+        where = rulesets.where_text()
+        raise CouldNotRun(
+            Text(
+                f"Regelsættet »{ruleset_id}« kendes ikke. Kendte: {', '.join(rulesets.available())}. Regelsæt søges i {where.da}.",
+                f"The rule set '{ruleset_id}' is not known. Known: {', '.join(rulesets.available())}. Rule sets are looked for in {where.en}.",
+            )
+        )
+    unknown = [n for n in chosen if n not in ruleset.indsatsomraader]
+    if unknown:
+        known = ", ".join(f"{n} {v}" for n, v in ruleset.indsatsomraader.items())
+        raise CouldNotRun(
+            Text(
+                f"--indsatsomraade {unknown[0]} findes ikke i regelsættet {ruleset.id}: {known}.",
+                f"--indsatsomraade {unknown[0]} is not in the rule set {ruleset.id}: {known}.",
+            )
+        )
+    party_list = [parse_party(p) for p in parties]
+    ids = [p["id"] for p in party_list]
+    if len(set(ids)) != len(ids) or len(set(areas)) != len(areas):
+        raise CouldNotRun(
+            Text("En part eller et område er angivet to gange.", "A party or an area is given twice.")
+        )
+    if party_list and not any(p["underskriver"] for p in party_list):
+        raise CouldNotRun(Text("Mindst én part skal underskrive.", "At least one party must sign."))
+    _fewest, most = ruleset.periode_aar
+    first, last = _period(start, end, most or 4)
+    setup = Setup(
+        ruleset,
+        [a.strip() for a in areas if a.strip()],
+        party_list,
+        [(n, ruleset.indsatsomraader[n]) for n in (chosen or list(ruleset.indsatsomraader))],
+    )
+    files = _files(first, last, setup)
     parent = target.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -359,6 +502,7 @@ def create_dossier(folder: str | os.PathLike, start: str | None = None) -> list[
                 path = staging / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            _workbooks(staging, files["samarbejdsaftale.json"], recalc)
             staging.chmod(0o755)
             if target.exists():
                 target.rmdir()  # empty, checked above
@@ -373,4 +517,15 @@ def create_dossier(folder: str | os.PathLike, start: str | None = None) -> list[
                 f"Cannot create {target}: {exc.strerror or exc}.",
             )
         ) from None
-    return list(files)
+    return list(files) + [BUDGET, SKEMA]
+
+
+def _workbooks(folder: Path, agreement: dict, recalc: bool) -> None:
+    """The budget and the aktivitetsskema in the documented layout, their formulas calculated by
+    LibreOffice so that they read as a spreadsheet saved them."""
+    from checker.workbooks import recalculate, write_activity_schedule, write_budget
+
+    write_budget(folder / BUDGET, agreement)
+    write_activity_schedule(folder / SKEMA, agreement)
+    if recalc:
+        recalculate([folder / BUDGET, folder / SKEMA])

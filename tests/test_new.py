@@ -14,7 +14,7 @@ def test_new_then_validate_exits_0(run, tmp_path):
     assert "Oprettede dossieret" in out and "samarbejdsaftale.json" in out
     code, out, _ = run("validate", target)
     assert code == 0, out
-    assert out.strip().endswith("5 filer gennemgået: ingen fejl.")
+    assert out.strip().endswith("8 filer gennemgået: ingen fejl.")
 
 
 def test_new_dossier_has_the_period_marked_placeholders_and_template_origin(run, tmp_path):
@@ -23,6 +23,7 @@ def test_new_dossier_has_the_period_marked_placeholders_and_template_origin(run,
     aftale = load(target / "samarbejdsaftale.json")
     assert aftale["periode"] == {"start": "2027-01-01", "slut": "2030-12-31"}
     assert aftale["metadata"]["oprindelse"] == "skabelon"
+    assert (aftale["regelsaet"], aftale["skemaversion"]) == ("lbf-2019-2026", 2)
     assert aftale["omraader"][0]["navn"].startswith("UDFYLD")
     plan = load(target / "milepaelsplan.json")
     assert [y["periode"]["slut"] for y in plan["projektaar"]] == [
@@ -34,14 +35,18 @@ def test_new_dossier_has_the_period_marked_placeholders_and_template_origin(run,
     files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*.json"))
     assert files == [
         "beredskabsplan.json",
-        "delaftaler/5.1.json",
+        "delaftaler/5.1-uddannelse-og-livschancer.json",
+        "delaftaler/5.2-beskaeftigelse.json",
+        "delaftaler/5.3-kriminalitetsforebyggelse.json",
+        "delaftaler/5.4-sammenhaengskraft-og-medborgerskab.json",
         "kommissorier/bestyrelse.json",
         "milepaelsplan.json",
         "samarbejdsaftale.json",
     ]
+    assert (target / "budget.xlsx").is_file() and (target / "aktivitetsskema.xlsx").is_file()
     # each file the agreement refers to is there
     referred = {rel for b in aftale["aftaledokumenter"]["bilag"] for rel in b["filer"]}
-    assert referred <= set(files)
+    assert referred <= set(files) | {"budget.xlsx", "aktivitetsskema.xlsx"}
 
 
 def test_new_refuses_an_existing_folder_with_content_and_leaves_it_alone(run, tmp_path):
@@ -82,3 +87,92 @@ def test_new_default_period_starts_next_month_and_lasts_four_years(run, tmp_path
         and (start.year * 12 + start.month) - (today.year * 12 + today.month) == 1
     )
     assert date.fromisoformat(periode["slut"]) == date(start.year + 4, start.month, 1) - timedelta(days=1)
+
+
+def test_new_for_a_2019_26_agreement_with_areas_parties_and_a_three_year_period(run, tmp_path):
+    target = tmp_path / "slagelse"
+    code, out, err = run(
+        "new",
+        target,
+        "--regelsaet",
+        "lbf-2019-2026",
+        "--start",
+        "2021-09-01",
+        "--slut",
+        "2024-08-31",
+        "--omraade",
+        "Ringparken",
+        "--omraade",
+        "Motalavej",
+        "--part",
+        "kommune:Slagelse Kommune:29188831",
+        "--part",
+        "boligorganisation:Boligselskabet Sct. Jørgen",
+        "--part",
+        "politi:Midt- og Vestsjællands Politi",
+        "--indsatsomraade",
+        "5.2",
+        "--indsatsomraade",
+        "5.3",
+    )
+    assert code == 0, err
+    aftale = load(target / "samarbejdsaftale.json")
+    assert aftale["periode"] == {"start": "2021-09-01", "slut": "2024-08-31"}
+    assert [(p["id"], p["type"], p["underskriver"]) for p in aftale["parter"]] == [
+        ("slagelse-kommune", "kommune", True),
+        ("boligselskabet-sct-joergen", "boligorganisation", True),
+        ("midt-og-vestsjaellands-politi", "politi", False),
+    ]
+    assert aftale["parter"][0]["cvr"] == "29188831"
+    assert [u["part"] for u in aftale["underskrifter"]] == ["Slagelse Kommune", "Boligselskabet Sct. Jørgen"]
+    assert [o["navn"] for o in aftale["omraader"]] == ["Ringparken", "Motalavej"]
+    assert [(a["nummer"], a["navn"]) for a in aftale["indsatsomraader"]["omraader"]] == [
+        ("5.2", "Beskæftigelse"),
+        ("5.3", "Kriminalitetsforebyggelse"),
+    ]
+    plan = load(target / "milepaelsplan.json")
+    assert [y["periode"] for y in plan["projektaar"]] == [
+        {"start": "2021-09-01", "slut": "2022-08-31"},
+        {"start": "2022-09-01", "slut": "2023-08-31"},
+        {"start": "2023-09-01", "slut": "2024-08-31"},
+    ]
+    assert load(target / "beredskabsplan.json")["omraader"] == ["Ringparken", "Motalavej"]
+    # the check lists what is left to fill in, and nothing else but the two annexes only the user can supply
+    code, out, _ = run("check", target, "--format", "json")
+    findings = json.loads(out)["findings"]
+    errors = {f["code"] for f in findings if f["severity"] == "error"}
+    assert code == 1 and errors == {"placeholder-left", "annex-missing"}
+    assert sorted(f["message"] for f in findings if f["code"] == "annex-missing") == [
+        "Bilaget »Bilag med centralt genererede målinger« er ikke vedlagt: ingen fil er angivet.",
+        "Bilaget »Organisationsdiagram« er ikke vedlagt: ingen fil er angivet.",
+    ]
+    # the workbooks were calculated: no budget-not-calculated, and the budget reads the period's years
+    assert "budget-not-calculated" not in {f["code"] for f in findings}
+    assert any(f["code"] == "placeholder-left" and f["file"] == "budget.xlsx" for f in findings)
+    # build refuses while placeholders are left; a draft builds
+    code, _, err = run("build", target, "--out", tmp_path / "out", "--no-pdf")
+    assert code == 1 and "--draft" in err
+
+
+def test_new_refuses_bad_parties_rule_sets_and_areas_cleanly(run, tmp_path):
+    cases = [
+        (("--part", "borgmester:Hans"), "--part 'borgmester:Hans' must have the form TYPE:Name"),
+        (
+            ("--regelsaet", "lbf-2030"),
+            "The rule set 'lbf-2030' is not known. Known: lbf-2015-2018, lbf-2019-2026.",
+        ),
+        (
+            ("--regelsaet", "lbf-2015-2018", "--indsatsomraade", "5.5"),
+            "--indsatsomraade 5.5 is not in the rule set",
+        ),
+        (
+            ("--start", "2025-01-01", "--slut", "2024-12-31"),
+            "--slut 2024-12-31 is not after the period's start",
+        ),
+        (("--part", "politi:Politiet"), "At least one party must sign."),
+    ]
+    for args, message in cases:
+        code, out, err = run("new", tmp_path / "x", *args, "--lang", "en")
+        assert (code, "Traceback" in err) == (2, False), (args, err)
+        assert message in err, (args, err)
+        assert not (tmp_path / "x").exists()
