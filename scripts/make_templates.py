@@ -10,8 +10,10 @@ Writes, in templates/:
   beredskabsplan.docx    the contingency plan
 
 The templates follow docs/templates.md (THE CONTRACT): they use only the variables `aftale`,
-`dokument`, `organ`, `udkast` and `organisationsdiagram`, the keys the schemas define, and the
-filters tkr, kr, tal, pct, dato and kort_dato. Optional fields are tested with `is defined`.
+`dokument`, `organ`, `udkast`, `eksempel` and `organisationsdiagram`, the keys the schemas define
+plus the presentation fields checker/assemble/view.py adds (`maal_tekst`, `underskrivende_parter` …),
+and the filters tkr, kr, tal, pct, dato and kort_dato. Optional fields are tested with `is defined`.
+Documents meant for signing show names and titles, never the dossier's internal ids.
 
 Every Jinja tag is written as one whole run, so Word never splits it. docxtpl's paragraph and
 row tags ({%p …%}, {%tr …%}) stand in paragraphs / table rows of their own.
@@ -20,7 +22,8 @@ The documents are ordinary Word documents a secretariat worker can open and rest
 styles (Title, Subtitle, Heading 1/2, Normal, List Bullet, Caption, Table Grid and a few own
 styles: Tabeltekst, Tabeloverskrift, Etiket, Underskriftspart, Underskriftslinje,
 Underskriftsetiket, Bemærkning), A4, Arial 11 pt, Danish (da-DK) as the default language, a
-page header that prints UDKAST when the build is a draft, and a footer with the helhedsplan
+page header that prints UDKAST when the build is a draft and "EKSEMPEL – opdigtede oplysninger"
+when the content is an invented example, and a footer with the helhedsplan
 and "Side X af Y".
 
 Usage:  .venv/bin/python scripts/make_templates.py [--out DIR]
@@ -357,6 +360,16 @@ def setup_header_footer(doc, title_expr: str) -> None:
     run.bold = True
     run.font.size = Pt(20)
     run.font.color.rgb = RED
+    # An invented example says so on every page (the document's or the agreement's metadata.oprindelse
+    # is "eksempel"); the {%p %} paragraphs vanish otherwise.
+    header.add_paragraph("{%p if eksempel %}", style=doc.styles["Header"])
+    example = header.add_paragraph(style=doc.styles["Header"])
+    example.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = example.add_run("EKSEMPEL – opdigtede oplysninger")
+    run.bold = True
+    run.font.size = Pt(11)
+    run.font.color.rgb = RED
+    header.add_paragraph("{%p endif %}", style=doc.styles["Header"])
 
     footer = section.footer
     footer.is_linked_to_previous = False
@@ -668,7 +681,7 @@ def criteria_table(doc) -> None:
     extraction, which reads a multi-column row line by line across the columns)."""
     t = Table(
         doc,
-        [74, 44, 42],
+        [66, 40, 54],
         ["Lokalt opstillede målinger (succeskriterier)", "Baseline", "Mål"],
     )
     t.tag_row("{%tr for c in io.succeskriterier %}")
@@ -691,12 +704,7 @@ def criteria_table(doc) -> None:
                 "{{ c.baseline.foreligger_ikke }}",
                 "{%p endif %}",
             ],
-            [
-                "{%p for k in c.maal.kontrolpunkter %}",
-                "{% if k.betegnelse is defined %}{{ k.betegnelse }} ({{ k.dato | kort_dato }})"
-                "{% else %}{{ k.dato | kort_dato }}{% endif %}",
-                "{%p endfor %}",
-            ],
+            ["{{ c.maal_tekst }}"],
         ],
         keep_with_next=True,
     )
@@ -707,18 +715,45 @@ def criteria_table(doc) -> None:
 def build_samarbejdsaftale(path: Path) -> None:
     doc = new_document("{{ aftale.titel }}", "Strategisk samarbejdsaftale om boligsocial indsats")
 
-    # Front page, as the seed: title, areas, parties, the secretariat.
-    P(doc, "{{ aftale.titel }}", "Title", space_before=36, space_after=30)
+    # Front page, as the seed: title, the plan and its period, areas (with their afdelinger where
+    # known), the parties that sign, other actors, the secretariat.
+    P(doc, "{{ aftale.titel }}", "Title", space_before=36, space_after=6)
+    P(doc, "{{ aftale.helhedsplan_titel }}", "Subtitle", space_after=0)
+    P(
+        doc,
+        "Perioden {{ aftale.periode_tekst }}"
+        "{% if aftale.varighed_tekst %} ({{ aftale.varighed_tekst }}){% endif %}",
+        "Subtitle",
+        space_after=24,
+    )
     P(doc, "Områdernes navne:", "Etiket")
     P(
         doc,
         "{% for o in aftale.omraader %}{% if not loop.first %}{% if loop.last %} & {% else %}, {% endif %}"
         "{% endif %}{{ o.navn }}{% endfor %}",
     )
+    T(doc, '{%p if aftale.omraader | selectattr("tekst") | list %}')
+    P(doc, "Afdelinger:", "Etiket")
+    T(doc, "{%p for o in aftale.omraader %}")
+    T(doc, "{%p if o.tekst %}")
+    P(doc, "{{ o.tekst }}", space_after=2)
+    T(doc, "{%p endif %}")
+    T(doc, "{%p endfor %}")
+    T(doc, "{%p endif %}")
     P(doc, "Aftalens parter:", "Etiket")
-    T(doc, "{%p for p in aftale.parter %}")
+    T(doc, "{%p for p in aftale.underskrivende_parter %}")
     P(doc, "{{ p.navn }}", space_after=0)
     T(doc, "{%p endfor %}")
+    T(doc, "{%p if aftale.oevrige_aktoerer %}")
+    P(doc, "Øvrige aktører:", "Etiket")
+    T(doc, "{%p for p in aftale.oevrige_aktoerer %}")
+    P(
+        doc,
+        "{{ p.navn }} ({{ p.type_tekst }}){% if p.bemaerkning is defined %} – {{ p.bemaerkning }}{% endif %}",
+        space_after=0,
+    )
+    T(doc, "{%p endfor %}")
+    T(doc, "{%p endif %}")
     P(doc, "Samarbejdsaftalen:", "Etiket")
     texts(doc, "aftale.sekretariat.tekst")
     P(
@@ -756,6 +791,9 @@ def build_samarbejdsaftale(path: Path) -> None:
     texts(doc, "aftale.organisering.tekst")
     T(doc, "{%p for o in aftale.organisering.organer %}")
     P(doc, "{{ o.navn }}", "Heading 2")
+    T(doc, "{%p if o.tilknytning_tekst %}")
+    P(doc, [("Hører til: ", {"bold": True}), ("{{ o.tilknytning_tekst }}", {})])
+    T(doc, "{%p endif %}")
     P(doc, "{{ o.sammensaetning }}")
     T(doc, "{%p if o.opgaver is defined %}")
     texts(doc, "o.opgaver")
@@ -767,12 +805,16 @@ def build_samarbejdsaftale(path: Path) -> None:
             (
                 "{% if o.moedefrekvens.tekst is defined %}{{ o.moedefrekvens.tekst }}{% else %}"
                 "{% if o.moedefrekvens.cirka is defined and o.moedefrekvens.cirka %}ca. {% endif %}"
-                "{{ o.moedefrekvens.min_pr_aar | tal }}–{{ o.moedefrekvens.max_pr_aar | tal }} gange årligt"
+                "{{ o.moedefrekvens.min_pr_aar | tal }}{% if o.moedefrekvens.max_pr_aar != o.moedefrekvens.min_pr_aar %}"
+                "–{{ o.moedefrekvens.max_pr_aar | tal }}{% endif %} gange årligt"
                 "{% endif %}",
                 {},
             ),
         ],
     )
+    T(doc, "{%p if o.relationer_tekst %}")
+    P(doc, [("Relationer: ", {"bold": True}), ("{{ o.relationer_tekst }}", {})])
+    T(doc, "{%p endif %}")
     T(doc, "{%p if o.kommissorium.kildetekst is defined %}")
     P(doc, "{{ o.kommissorium.kildetekst }}")
     T(doc, "{%p endif %}")
@@ -890,6 +932,25 @@ def build_samarbejdsaftale(path: Path) -> None:
             [("{{ aftale.ressourcer.finansiering.lokal_medfinansiering | tkr }}", "Tabeltekst", right)],
         ]
     )
+    # The local co-financing split by contributor, where the agreement gives it.
+    t.tag_row("{%tr if aftale.ressourcer.finansiering.lokal_fordeling is defined %}")
+    t.tag_row("{%tr for f in aftale.ressourcer.finansiering.lokal_fordeling %}")
+    t.row(
+        [
+            [
+                (
+                    "heraf {{ f.navn }}{% if f.andel_af_samlet is not none %} "
+                    "({{ f.andel_af_samlet | pct }} af det samlede budget){% endif %}"
+                    "{% if f.bemaerkning is defined %} – {{ f.bemaerkning }}{% endif %}",
+                    "Tabeltekst",
+                    {"italic": True},
+                )
+            ],
+            [("{{ f.beloeb | tkr }}", "Tabeltekst", {**right, "italic": True})],
+        ]
+    )
+    t.tag_row("{%tr endfor %}")
+    t.tag_row("{%tr endif %}")
     t.row(
         [
             [("Samlet budget for den boligsociale indsats", "Tabeloverskrift")],
@@ -979,7 +1040,7 @@ def build_delaftale(path: Path) -> None:
     t.row([[("Omfang", label)], ["{{ a.omfang }}"]], **k)
     t.tag_row("{%tr endif %}")
     t.tag_row("{%tr if a.succeskriterier is defined %}")
-    t.row([[("Succeskriterier", label)], ['{{ a.succeskriterier | join(", ") }}']], **k)
+    t.row([[("Succeskriterier", label)], ['{{ a.succeskriterier_titler | join(", ") }}']], **k)
     t.tag_row("{%tr endif %}")
     for cell in t.table.columns[0].cells:
         _cell_fill(cell, HEADER_FILL)
@@ -1016,7 +1077,7 @@ def build_kommissorium(path: Path) -> None:
     T(doc, "{%p for m in dokument.medlemmer %}")
     P(
         doc,
-        "{{ m.rolle }}, {{ m.organisation }}"
+        "{{ m.rolle }}{% if m.organisation is defined %}, {{ m.organisation }}{% endif %}"
         "{% if m.navn is defined %} ({{ m.navn }}){% endif %}"
         "{% if m.udpeget_af is defined %}, udpeget af {{ m.udpeget_af }}{% endif %}"
         "{% if m.antal is defined %} – antal: {{ m.antal | tal }}{% endif %}",
@@ -1032,7 +1093,9 @@ def build_kommissorium(path: Path) -> None:
         doc,
         "{% if dokument.moedefrekvens.tekst is defined %}{{ dokument.moedefrekvens.tekst }}{% else %}"
         "{% if dokument.moedefrekvens.cirka is defined and dokument.moedefrekvens.cirka %}Ca. {% endif %}"
-        "{{ dokument.moedefrekvens.min_pr_aar | tal }}–{{ dokument.moedefrekvens.max_pr_aar | tal }} "
+        "{{ dokument.moedefrekvens.min_pr_aar | tal }}"
+        "{% if dokument.moedefrekvens.max_pr_aar != dokument.moedefrekvens.min_pr_aar %}"
+        "–{{ dokument.moedefrekvens.max_pr_aar | tal }}{% endif %} "
         "gange årligt{% endif %}",
     )
     T(doc, "{%p if organ.moedeplacering is defined %}")
@@ -1139,7 +1202,7 @@ def build_beredskabsplan(path: Path) -> None:
     t.row(
         [
             ["{{ r.rolle }}{% if r.navn is defined %} ({{ r.navn }}){% endif %}"],
-            ["{{ r.organisation }}"],
+            ["{% if r.organisation is defined %}{{ r.organisation }}{% endif %}"],
         ]
     )
     t.tag_row("{%tr endfor %}")

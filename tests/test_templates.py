@@ -1,5 +1,5 @@
-"""Every variable path each Word template uses exists in the schemas, so a renamed field cannot
-silently vanish from the documents; and each template renders the Viborg documents."""
+"""Every variable path each Word template uses exists in the schemas (or is one of the presentation
+fields checker/assemble/view.py adds), so a renamed field cannot silently vanish from the documents."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from jinja2 import nodes
 
 from checker.assemble.build import TEMPLATES
 from checker.assemble.render import environment
+from checker.assemble.view import ADDED_FIELDS
 from checker.schema import SchemaRegistry
 from tests.conftest import ROOT
 
@@ -29,6 +30,16 @@ class Items:
 class SchemaWalker:
     def __init__(self):
         self.registry = SchemaRegistry()
+        # the view's added fields, keyed by the schema object they extend
+        self.added: dict[int, tuple[dict, object]] = {}
+        for where, fields in ADDED_FIELDS.items():
+            name, pointer = where.split("#", 1)
+            contents = self.registry.by_file[name]
+            target = contents
+            for token in filter(None, pointer.split("/")):
+                target = target[token]
+            assert isinstance(target, dict) and "properties" in target, f"{where} is not an object schema"
+            self.added[id(target)] = (fields, self.registry.registry.resolver(contents["$id"]))
 
     def root(self, doctype: str):
         schema = self.registry.schema_for(doctype)
@@ -50,6 +61,9 @@ class SchemaWalker:
             props = c.get("properties", {})
             if name in props and isinstance(props[name], dict):
                 return (props[name], resolver)
+        fields, own = self.added.get(id(schema), ({}, None))
+        if name in fields:
+            return (fields[name], own)
         if isinstance(schema.get("additionalProperties"), dict):
             return (schema["additionalProperties"], resolver)
         return None
@@ -165,7 +179,7 @@ def walker() -> SchemaWalker:
 
 def _scope(doctype: str, walker: SchemaWalker) -> dict:
     aftale = walker.root("strategisk-samarbejdsaftale")
-    scope = {"aftale": aftale, "udkast": ANY}
+    scope = {"aftale": aftale, "udkast": ANY, "eksempel": ANY}
     if doctype == "strategisk-samarbejdsaftale":
         scope["organisationsdiagram"] = ANY
     else:

@@ -107,7 +107,7 @@ def build(
     templates: Path | None = None,
     as_of=None,
 ) -> BuildResult:
-    from checker.assemble import orgchart
+    from checker.assemble import orgchart, view
     from checker.assemble.render import render_many
 
     root = Path(dossier)
@@ -138,7 +138,9 @@ def build(
     docs = _documents(check, root)
     sources = _sources(root, check)
     aftale = next(data for rel, t, data in docs if t == "strategisk-samarbejdsaftale")
-    bodies = {o["id"]: o for o in aftale["organisering"]["organer"]}
+    # the templates see a presentation copy; `aftale` and `docs` stay as checked, signed and hashed
+    shown = view.agreement(aftale)
+    bodies = {o["id"]: o for o in shown["organisering"]["organer"]}
 
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -152,12 +154,16 @@ def build(
         rendered: list[tuple[str, str, Path]] = []
         jobs: list[dict[str, Any]] = []
         for rel, doctype, data in docs:
-            context: dict[str, Any] = {"aftale": aftale, "udkast": draft}
+            context: dict[str, Any] = {
+                "aftale": shown,
+                "udkast": draft,
+                "eksempel": view.is_example(aftale, data),
+            }
             images = None
             if doctype == "strategisk-samarbejdsaftale":
                 images = {"organisationsdiagram": diagram_png}
             else:
-                context["dokument"] = data
+                context["dokument"] = view.document(data, doctype, aftale)
             if doctype == "kommissorium":
                 organ = bodies.get(data["organ"])
                 if organ is None:  # reported by the check; a draft still gets a document

@@ -1,20 +1,65 @@
-"""The organisationsdiagram, drawn with graphviz from the agreement's section 2: the bestyrelse at the
-top, the other bodies under it, the secretariat facilitating them and placed under its party."""
+"""The organisationsdiagram, drawn with graphviz from the agreement's section 2: one box per body, the
+secretariat and the party it is placed under, and one arrow per relation the data records.
+
+Nothing here knows one plan's shape. The bodies' ``relationer`` draw the arrows ("refererer til",
+"indstiller til", "faciliteres af", "rådgiver"); the secretariat's ``refererer_til`` draws its own; a
+body (other than the bestyrelse) that neither reports to nor advises another body is placed below the
+bestyrelse without an arrow: the diagram never shows a relation the data does not record. A
+body reported to is drawn above the one reporting; a facilitator below the bodies it facilitates.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from checker import model
+from checker.assemble.view import tie_text
+from checker.assemble.wording import upper_first
 from checker.findings import CouldNotRun, Text
+from checker.sign.requirement import same_name
 
 FONT = "DejaVu Sans"
+SEKRETARIAT = "_sekretariat"
+PLACERING = "_placering"
+BODY_FILL, BOARD_FILL, SEK_FILL = "#e8f0e9", "#cfe3d3", "#fff4d6"
+SEK_COLOR = "#8a6d1d"
+
+
+def _node(body_id: str) -> str:
+    """A body's node name: prefixed, so that no id can be taken for the secretariat's nodes, a port or
+    an HTML string."""
+    from graphviz import escape
+
+    return escape(f"organ-{body_id}")
+
+
+def _label(*lines: str) -> str:
+    """Lines of dossier text as one plain-text label: every line escaped (graphviz.escape), joined with
+    Graphviz's line break, and the whole marked as not HTML, so that no name can start an HTML label
+    ("<IMG SRC=…/>") or an escape sequence."""
+    from graphviz import escape, nohtml
+
+    return nohtml("\\n".join(escape(line) for line in lines if line))
+
+
+def _frequency(body: dict) -> str:
+    freq = body.get("moedefrekvens") or {}
+    low, high = freq.get("min_pr_aar"), freq.get("max_pr_aar")
+    if low is None or high is None:
+        return ""
+    return f"{low} møder årligt" if low == high else f"{low}-{high} møder årligt"
+
+
+def _tie(aftale: dict, body: dict) -> str:
+    """The line under a body's name: "Indsatsområde 5.1 Tryghed og trivsel", "Boligområdet Vestervang"."""
+    return upper_first(tie_text(aftale, body))
 
 
 def dot_source(aftale: dict) -> str:
     """The diagram as DOT (deterministic: the same agreement gives the same text). Every text from the
-    dossier is plain text to Graphviz (graphviz.escape): a name written "<IMG SRC=…/>" is not an HTML
-    label that draws a file, and a backslash is not an escape sequence."""
-    from graphviz import Digraph, escape
+    dossier is plain text to Graphviz: a name written "<IMG SRC=…/>" is not an HTML label that draws a
+    file, and a backslash is not an escape sequence."""
+    from graphviz import Digraph
 
     g = Digraph(
         "organisationsdiagram",
@@ -23,7 +68,7 @@ def dot_source(aftale: dict) -> str:
             "fontname": FONT,
             "nodesep": "0.5",
             "ranksep": "0.7",
-            "label": escape(aftale["helhedsplan"]),
+            "label": _label(upper_first(aftale["helhedsplan"])),
             "labelloc": "t",
             "fontsize": "16",
         },
@@ -34,54 +79,75 @@ def dot_source(aftale: dict) -> str:
         style="rounded,filled",
         fontname=FONT,
         fontsize="12",
-        fillcolor="#e8f0e9",
+        fillcolor=BODY_FILL,
         color="#2f6f3e",
         margin="0.2,0.1",
     )
     g.attr("edge", fontname=FONT, fontsize="10", color="#44515c")
-    organer = aftale["organisering"]["organer"]
-    board = next((o for o in organer if o["type"] == "bestyrelse"), None)
+    organer = model.bodies(aftale)
+    board = model.board(aftale)
+    ids = {o["id"] for o in organer}
     for o in organer:
-        freq = o["moedefrekvens"]
-        label = escape(o["navn"] + f"\n{freq['min_pr_aar']}-{freq['max_pr_aar']} møder årligt")
         g.node(
-            escape(o["id"]),
-            label,
-            fillcolor="#cfe3d3" if o is board else "#e8f0e9",
+            _node(o["id"]),
+            _label(o["navn"], _tie(aftale, o), _frequency(o)),
+            fillcolor=BOARD_FILL if o is board else BODY_FILL,
             fontsize="14" if o is board else "12",
         )
-    if board is not None:
-        for o in organer:
-            if o is not board:
-                g.edge(
-                    escape(board["id"]),
-                    escape(o["id"]),
-                    dir="back",
-                    label=" indstiller til" if o["type"] != "beboerpanel" else " følgegruppe",
-                )
+
     sek = aftale["sekretariat"]
+    g.node(SEKRETARIAT, _label(sek["navn"]), shape="box", style="filled", fillcolor=SEK_FILL, color=SEK_COLOR)
+    placed = model.party_by_id(aftale, sek["placering"]) or model.party_by_name(aftale, sek["placering"])
     g.node(
-        "sekretariat", escape(sek["navn"]), shape="box", style="filled", fillcolor="#fff4d6", color="#8a6d1d"
+        PLACERING,
+        _label(placed["navn"] if placed else sek["placering"]),
+        shape="box",
+        style="dashed",
+        fillcolor="white",
     )
-    g.node("placering", escape(sek["placering"]), shape="box", style="dashed", fillcolor="white")
     with g.subgraph() as same:
         same.attr(rank="same")
-        same.node("sekretariat")
-        same.node("placering")
+        same.node(SEKRETARIAT)
+        same.node(PLACERING)
     g.edge(
-        "sekretariat", "placering", label=" administrativt\n placeret under", style="dashed", arrowhead="none"
+        SEKRETARIAT, PLACERING, label=" administrativt\\n placeret under", style="dashed", arrowhead="none"
     )
+
+    def target(organ_id: str) -> str | None:
+        if organ_id == "sekretariat":
+            return SEKRETARIAT
+        return _node(organ_id) if organ_id in ids else None  # an unknown id is the check's to report
+
+    # Each edge runs from the node drawn above to the one below; dir="back" turns the arrow round where
+    # it points upwards (a body reporting to the body above it).
     for o in organer:
-        if o is not board:
-            # drawn from the body down to the secretariat so the secretariat ranks below; the arrow points up
-            g.edge(
-                escape(o["id"]),
-                "sekretariat",
-                dir="back",
-                style="dashed",
-                color="#8a6d1d",
-                label=" faciliteres af" if o is organer[-1] else "",
-            )
+        me = _node(o["id"])
+        reports = False
+        for relation in o.get("relationer", []):
+            other = target(relation["organ"])
+            if other is None or other == me:
+                continue
+            kind = relation["type"]
+            if kind in ("refererer_til", "indstiller_til"):
+                reports = True
+                g.edge(other, me, dir="back", label=" " + kind.replace("_", " "))
+            elif kind == "raadgiver":
+                reports = True
+                g.edge(other, me, dir="back", style="dotted", label=" rådgiver")
+            elif kind == "faciliteres_af":
+                color = SEK_COLOR if other == SEKRETARIAT else "#44515c"
+                g.edge(me, other, dir="back", style="dashed", color=color, label=" faciliterer")
+        if not reports and board is not None and o is not board:
+            # placed below the bestyrelse, but no relation the data does not record is drawn
+            g.edge(_node(board["id"]), me, style="invis")
+
+    refers = sek.get("refererer_til")
+    if refers:
+        body = next((o for o in organer if o["id"] == refers), None) or next(
+            (o for o in organer if same_name(o["navn"], refers)), None
+        )
+        if body is not None:
+            g.edge(_node(body["id"]), SEKRETARIAT, dir="back", color=SEK_COLOR, label=" refererer til")
     return g.source
 
 
