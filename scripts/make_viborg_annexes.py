@@ -66,6 +66,8 @@ UDGIFTER = {
 
 # Fixed dates so that re-running gives the same files (PDF byte for byte).
 DOC_DATE = dt.datetime(2017, 4, 1, 0, 0, 0, tzinfo=dt.UTC)
+CREATOR = "aftale (scripts/make_viborg_annexes.py)"
+BUDGET_NOTE = "Alle beløb i hele kroner. Finansieringen er aftalens afsnit 7; fordelingen på indsatsområder er et eksempel."
 
 DATE_FMT = "d.m.yyyy"
 MONEY_FMT = "#,##0"
@@ -130,13 +132,29 @@ def da_date(d: dt.date) -> str:
 # ---------------------------------------------------------------- budget.xlsx
 
 
-def write_budget(path: Path, aftale: dict, delaftaler: list[dict]) -> dict:
+def write_budget(
+    path: Path,
+    aftale: dict,
+    delaftaler: list[dict],
+    *,
+    udgifter: dict[str, list[int]] = UDGIFTER,
+    expected: dict[str, int] | None = EXPECTED_FINANSIERING,
+    note: str = BUDGET_NOTE,
+    banner: str | None = None,
+    lokal_fordeling: list[tuple[str, int]] | None = None,
+    creator: str = CREATOR,
+    doc_date: dt.datetime = DOC_DATE,
+) -> dict:
+    """The budget workbook. udgifter: expenditure per indsatsområde number (and "Tværgående") per
+    project year; expected: the financing figures the agreement states, checked against the JSON;
+    banner: a line shown in row 3 (e.g. that the figures are invented); lokal_fordeling: (contributor's
+    name, amount) rows shown per project year under "Lokal medfinansiering fordelt"."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     fin = aftale["ressourcer"]["finansiering"]
-    for key, val in EXPECTED_FINANSIERING.items():
+    for key, val in (expected or {}).items():
         if fin[key] != val:
             raise SystemExit(f"finansiering.{key} er {fin[key]}, aftalen siger {val}")
     if fin["landsbyggefonden"] + fin["lokal_medfinansiering"] != fin["samlet"]:
@@ -151,8 +169,8 @@ def write_budget(path: Path, aftale: dict, delaftaler: list[dict]) -> dict:
 
     rows_udg: list[tuple[str, list[int]]] = []
     for omr in aftale["indsatsomraader"]["omraader"]:
-        rows_udg.append((f"{omr['nummer']} {omr['navn']}", UDGIFTER[omr["nummer"]]))
-    rows_udg.append(("Tværgående", UDGIFTER["Tværgående"]))
+        rows_udg.append((f"{omr['nummer']} {omr['navn']}", udgifter[omr["nummer"]]))
+    rows_udg.append(("Tværgående", udgifter["Tværgående"]))
     for label, vals in rows_udg:
         if len(vals) != n:
             raise SystemExit(f"{label}: {len(vals)} år, perioden har {n}")
@@ -160,14 +178,21 @@ def write_budget(path: Path, aftale: dict, delaftaler: list[dict]) -> dict:
         col_sum = sum(vals[i] for _, vals in rows_udg)
         if col_sum != samlet[i]:
             raise SystemExit(f"År {i + 1}: udgifter {col_sum} ≠ finansiering {samlet[i]}")
+    rows_lokal = [(name, split_evenly(amount, n)) for name, amount in lokal_fordeling or []]
+    if rows_lokal:
+        for i in range(n):
+            if sum(vals[i] for _, vals in rows_lokal) != lokal[i]:
+                raise SystemExit(
+                    f"År {i + 1}: bidragene til den lokale medfinansiering summer ikke til {lokal[i]}"
+                )
 
     wb = Workbook()
     ws = wb.active
     ws.title = "Finansiering"
-    wb.properties.creator = "aftale (scripts/make_viborg_annexes.py)"
+    wb.properties.creator = creator
     wb.properties.title = "Budget - " + aftale["helhedsplan"]
-    wb.properties.created = DOC_DATE.replace(tzinfo=None)
-    wb.properties.modified = DOC_DATE.replace(tzinfo=None)
+    wb.properties.created = doc_date.replace(tzinfo=None)
+    wb.properties.modified = doc_date.replace(tzinfo=None)
 
     bold = Font(bold=True)
     title_font = Font(bold=True, size=14)
@@ -191,12 +216,9 @@ def write_budget(path: Path, aftale: dict, delaftaler: list[dict]) -> dict:
         layout[text] = row
 
     ws.cell(row=1, column=1, value="Budget for den boligsociale indsats").font = title_font
-    ws.cell(
-        row=2,
-        column=1,
-        value="Alle beløb i hele kroner. Finansieringen er aftalens afsnit 7; "
-        "fordelingen på indsatsområder er et eksempel.",
-    ).font = Font(italic=True, color="595959")
+    ws.cell(row=2, column=1, value=note).font = Font(italic=True, color="595959")
+    if banner:
+        ws.cell(row=3, column=1, value=banner).font = Font(bold=True, color="C00000")
 
     r = 4
     label(r, "Helhedsplan")
@@ -255,6 +277,13 @@ def write_budget(path: Path, aftale: dict, delaftaler: list[dict]) -> dict:
         amount_row(r + k, text, vals)
     sum_row(r + len(rows_udg) + 1, "Samlede udgifter", r + 1, r + len(rows_udg))
 
+    if rows_lokal:
+        r = r + len(rows_udg) + 3
+        year_header(r, "Lokal medfinansiering fordelt")
+        for k, (text, vals) in enumerate(rows_lokal, start=1):
+            amount_row(r + k, text, vals)
+        sum_row(r + len(rows_lokal) + 1, "Lokal medfinansiering i alt", r + 1, r + len(rows_lokal))
+
     ws.column_dimensions["A"].width = 38
     for col in range(first_col, total_col + 1):
         ws.column_dimensions[L(col)].width = 14
@@ -269,6 +298,7 @@ def write_budget(path: Path, aftale: dict, delaftaler: list[dict]) -> dict:
         "Lokal medfinansiering": lokal,
         "Samlet finansiering": samlet,
         "udgifter": rows_udg,
+        "lokal_fordeling": rows_lokal,
         "layout": layout,
         "total_col": L(total_col),
     }
@@ -329,9 +359,9 @@ def recalculate(path: Path) -> bool:
     return True
 
 
-def normalize_xlsx(path: Path) -> None:
+def normalize_xlsx(path: Path, doc_date: dt.datetime = DOC_DATE) -> None:
     """Fixed timestamps (zip entries, docProps/core.xml), so re-running gives the same bytes."""
-    stamp = DOC_DATE.strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = doc_date.strftime("%Y-%m-%dT%H:%M:%SZ")
     with zipfile.ZipFile(path) as zin:
         entries = [(info, zin.read(info)) for info in zin.infolist()]
     tmp = path.with_suffix(".tmp")
@@ -343,7 +373,7 @@ def normalize_xlsx(path: Path) -> None:
                     text = re.sub(rf"(<{tag}\b[^>]*>)[^<]*(</{tag}>)", rf"\g<1>{stamp}\g<2>", text)
                 text = re.sub(r"<dc:language>[^<]*</dc:language>", "<dc:language>da-DK</dc:language>", text)
                 data = text.encode("utf-8")
-            zi = zipfile.ZipInfo(info.filename, date_time=DOC_DATE.timetuple()[:6])
+            zi = zipfile.ZipInfo(info.filename, date_time=doc_date.timetuple()[:6])
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
             zout.writestr(zi, data)
@@ -353,7 +383,17 @@ def normalize_xlsx(path: Path) -> None:
 # ---------------------------------------------------------------- aktivitetsskema.xlsx
 
 
-def write_aktivitetsskema(path: Path, aftale: dict, delaftaler: list[dict]) -> list[list]:
+def write_aktivitetsskema(
+    path: Path,
+    aftale: dict,
+    delaftaler: list[dict],
+    *,
+    banner: str | None = None,
+    creator: str = CREATOR,
+    doc_date: dt.datetime = DOC_DATE,
+) -> list[list]:
+    """One row per activity of the delaftaler; banner: a line shown under the title (the table then
+    starts a row lower)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -393,22 +433,26 @@ def write_aktivitetsskema(path: Path, aftale: dict, delaftaler: list[dict]) -> l
     wb = Workbook()
     ws = wb.active
     ws.title = "Aktiviteter"
-    wb.properties.creator = "aftale (scripts/make_viborg_annexes.py)"
+    wb.properties.creator = creator
     wb.properties.title = "Aktivitetsskema - " + aftale["helhedsplan"]
-    wb.properties.created = DOC_DATE.replace(tzinfo=None)
-    wb.properties.modified = DOC_DATE.replace(tzinfo=None)
+    wb.properties.created = doc_date.replace(tzinfo=None)
+    wb.properties.modified = doc_date.replace(tzinfo=None)
 
     start, slut = iso(aftale["periode"]["start"]), iso(aftale["periode"]["slut"])
     ws.cell(
         row=1, column=1, value=f"Aktivitetsskema - {aftale['helhedsplan']}, {da_date(start)}-{da_date(slut)}"
     ).font = Font(bold=True, size=14)
+    head = 2
+    if banner:
+        ws.cell(row=2, column=1, value=banner).font = Font(bold=True, color="C00000")
+        head = 3
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     for col, h in enumerate(headers, start=1):
-        c = ws.cell(row=2, column=col, value=h)
+        c = ws.cell(row=head, column=col, value=h)
         c.font, c.fill = Font(bold=True), head_fill
         c.alignment = Alignment(vertical="top", wrap_text=True)
     wrap = Alignment(vertical="top", wrap_text=True)
-    for r, row in enumerate(rows, start=3):
+    for r, row in enumerate(rows, start=head + 1):
         for col, v in enumerate(row, start=1):
             c = ws.cell(row=r, column=col, value=v)
             c.alignment = wrap
@@ -419,8 +463,8 @@ def write_aktivitetsskema(path: Path, aftale: dict, delaftaler: list[dict]) -> l
                 c.number_format = "@"
     for col, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = w
-    ws.freeze_panes = "C3"
-    ws.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{len(rows) + 2}"
+    ws.freeze_panes = f"C{head + 1}"
+    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(headers))}{len(rows) + head}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
