@@ -16,6 +16,7 @@ import pytest
 from docx import Document
 
 from tests.conftest import VIBORG, dump, load
+from tests.test_build import docx_text
 
 POLICE = {
     "id": "midt-og-vestjyllands-politi",
@@ -156,15 +157,6 @@ def set_origin(dossier: Path, origin: str) -> None:
         if isinstance(data, dict) and isinstance(data.get("metadata"), dict):
             data["metadata"]["oprindelse"] = origin
             dump(path, data)
-
-
-def docx_text(path: Path) -> str:
-    doc = Document(str(path))
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            parts += [cell.text for cell in row.cells]
-    return "\n".join(parts)
 
 
 def squash(text: str) -> str:
