@@ -22,10 +22,13 @@ LANG = click.option(
 )
 
 
-def _use_rulesets(_ctx, _param, value: str | None) -> None:
+def _use_rulesets(ctx, _param, value: str | None) -> None:
+    """--regelsaet-dir for the command being run, and only for it (a program calling several commands in
+    one process does not carry one command's folder into the next)."""
     from checker import rulesets
 
     rulesets.use_dir(value)
+    ctx.call_on_close(lambda: rulesets.use_dir(None))
 
 
 RULESETS = click.option(
@@ -57,6 +60,14 @@ def run() -> None:
     the memory cycles can hold; at exit, everything still alive is frozen so the final collections skip
     it."""
     gc.set_threshold(50_000, 20, 100)
+    # a polite kill (SIGTERM, as from a service manager or `kill`) unwinds like Ctrl-C: every command's
+    # clean-up runs (staging folders removed, temporary files deleted) and the exit code is 2
+    import signal
+
+    def _terminated(_signum, _frame):
+        raise SystemExit(2)
+
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         main()
     except OSError as exc:
@@ -856,7 +867,9 @@ def rules(lang: str, markdown: bool) -> None:
 @click.option(
     "--start", metavar="ÅÅÅÅ-MM-DD", help="Periodens startdato (standard: første dag i næste måned)."
 )
-@click.option("--slut", "end", metavar="ÅÅÅÅ-MM-DD", help="Periodens slutdato (standard: regelsættets længde).")
+@click.option(
+    "--slut", "end", metavar="ÅÅÅÅ-MM-DD", help="Periodens slutdato (standard: regelsættets længde)."
+)
 @click.option(
     "--regelsaet",
     "ruleset_id",

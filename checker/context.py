@@ -152,5 +152,5 @@ def project_years(start: date, end: date) -> list[tuple[date, date]]:
 def _add_years(d: date, years: int) -> date:
     try:
         return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
+    except ValueError:  # 29 February: in a year without it the anniversary is 1 March
+        return date(d.year + years, 3, 1)

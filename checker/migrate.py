@@ -40,17 +40,52 @@ class Migration:
         self.changes.append((rel, Text(da, en)))
 
 
+class _Numbers:
+    """Numbers kept exactly as written: a fraction or exponent parses to a marker text, and dumping puts
+    the original back (json would turn 123456789012345.678 into 123456789012345.67 and 1e2 into 100.0)."""
+
+    def __init__(self) -> None:
+        import secrets
+
+        self.token = secrets.token_hex(8)
+        self.written: list[str] = []
+
+    def parse(self, text: str) -> str:
+        self.written.append(text)
+        return f"\u2063{self.token}:{len(self.written) - 1}\u2063"
+
+    def restore(self, dumped: str) -> str:
+        import re
+
+        pattern = re.compile('"\u2063' + self.token + ':(\\d+)\u2063"')
+        return pattern.sub(lambda m: self.written[int(m.group(1))], dumped)
+
+
+_NUMBERS = _Numbers()
+
+
 def dump(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return _NUMBERS.restore(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def _read(path: Path, rel: str) -> object:
-    """A file's data as written: through the loader's guards (size, depth, encoding) first, then parsed
-    plainly, so that the upgraded file keeps every text and number exactly as it was."""
-    from checker.jsonsource import read_json
+    """A file's data as written: through the loader first (size, depth, encoding, duplicate keys, invalid
+    characters – any of them stops the migration, naming the file), then parsed with every text and number
+    exactly as it is."""
+    from checker.jsonsource import load
 
-    read_json(path, rel)
-    return json.loads(path.read_text(encoding="utf-8-sig"))
+    source, findings = load(path, rel)
+    errors = [f for f in findings if f.severity.value == "error"]
+    if source is None or errors:
+        first = (errors or findings)[0]
+        where = f":{first.line}" if first.line else ""
+        raise CouldNotRun(
+            Text(
+                f"{path}{where}: {first.message.da} Ret filen, før dossieret opgraderes; intet er ændret.",
+                f"{path}{where}: {first.message.en} Fix the file before upgrading the dossier; nothing was changed.",
+            )
+        )
+    return json.loads(source.text, parse_float=_NUMBERS.parse)
 
 
 def read_version(root: Path) -> tuple[dict | None, int | None]:
@@ -68,10 +103,10 @@ def read_version(root: Path) -> tuple[dict | None, int | None]:
 def version_problem(root: Path) -> Text | None:
     """Why the dossier cannot be read by this version of aftale, or None."""
     _data, version = read_version(root)
-    if version is None and _data is not None:
+    if _data is not None and (version is None or version < 1):
         return Text(
-            f"{root}/{AGREEMENT_FILE}: »skemaversion« skal være et helt tal (denne version af aftale bruger {SCHEMA_VERSION}).",
-            f"{root}/{AGREEMENT_FILE}: 'skemaversion' must be a whole number (this version of aftale uses {SCHEMA_VERSION}).",
+            f"{root}/{AGREEMENT_FILE}: »skemaversion« skal være et helt tal fra 1 (denne version af aftale bruger {SCHEMA_VERSION}).",
+            f"{root}/{AGREEMENT_FILE}: 'skemaversion' must be a whole number from 1 (this version of aftale uses {SCHEMA_VERSION}).",
         )
     if version is None or version == SCHEMA_VERSION:
         return None
@@ -98,6 +133,13 @@ def _parties(m: Migration, aftale: dict) -> None:
         return
     used: set[str] = {str(p["id"]) for p in aftale["parter"] if isinstance(p, dict) and "id" in p}
     for k, p in enumerate(aftale["parter"]):
+        if isinstance(p, dict) and "id" in p and "underskriver" not in p:
+            p["underskriver"] = True
+            m.note(
+                AGREEMENT_FILE,
+                f"parter/{k}: {p.get('navn')} har fået »underskriver«: true",
+                f"parter/{k}: {p.get('navn')} got 'underskriver': true",
+            )
         if not isinstance(p, dict) or "id" in p:
             continue
         pid = base = party_id(str(p.get("navn", "")))
@@ -116,19 +158,19 @@ def _parties(m: Migration, aftale: dict) -> None:
 
 
 def _resolve(aftale: dict, name: object) -> dict | None:
+    """The one party an organisation's name means: the party spelt exactly so, or else the only one the
+    name matches ignoring case, punctuation and æøå spelling. None when no party or several match (the
+    organisation then stays as written, never mapped to a guess)."""
     if not isinstance(name, str) or not isinstance(aftale.get("parter"), list):
         return None
-    return next(
-        (
-            p
-            for p in aftale["parter"]
-            if isinstance(p, dict)
-            and isinstance(p.get("navn"), str)
-            and "id" in p
-            and same_name(p["navn"], name)
-        ),
-        None,
-    )
+    known = [
+        p for p in aftale["parter"] if isinstance(p, dict) and isinstance(p.get("navn"), str) and "id" in p
+    ]
+    exact = [p for p in known if p["navn"] == name]
+    if len(exact) == 1:
+        return exact[0]
+    near = [p for p in known if same_name(p["navn"], name)]
+    return near[0] if len(near) == 1 and not exact else None
 
 
 def _areas(m: Migration, aftale: dict) -> None:
@@ -137,16 +179,32 @@ def _areas(m: Migration, aftale: dict) -> None:
     for k, area in enumerate(aftale["omraader"]):
         if not isinstance(area, dict) or "afdeling" not in area:
             continue
-        old = area["afdeling"] if isinstance(area["afdeling"], dict) else {"nummer": None}
+        old = area["afdeling"]
+        if not isinstance(old, dict) or "afdelinger" in area:
+            why = ("har både »afdeling« og »afdelinger«", "has both 'afdeling' and 'afdelinger'")
+            if not isinstance(old, dict):
+                why = ("har en »afdeling«, der ikke er et objekt", "has an 'afdeling' that is not an object")
+            raise CouldNotRun(
+                Text(
+                    f"{AGREEMENT_FILE}: omraader/{k} {why[0]}; det kan ikke opgraderes uden at miste noget. "
+                    "Ret det til skemaversion 1's form; intet er ændret.",
+                    f"{AGREEMENT_FILE}: omraader/{k} {why[1]}; it cannot be upgraded without losing something. "
+                    "Correct it to schema version 1's shape; nothing was changed.",
+                )
+            )
         afd = {key: value for key, value in old.items() if key != "boligorganisation"}
         owner = old.get("boligorganisation")
-        if owner:
+        if owner is not None:
             party = _resolve(aftale, owner)
             if party:
                 afd["boligorganisation"] = party["id"]
             else:
-                remark = f"Ejer ifølge kilden: {owner}."
-                afd["bemaerkning"] = f"{afd['bemaerkning']} {remark}" if afd.get("bemaerkning") else remark
+                shown = owner if isinstance(owner, str) else json.dumps(owner, ensure_ascii=False)
+                remark = f"Ejer ifølge kilden: {shown}."
+                before = afd.get("bemaerkning")
+                if before is not None and not isinstance(before, str):
+                    before = json.dumps(before, ensure_ascii=False)
+                afd["bemaerkning"] = f"{before} {remark}" if before else remark
         new = {}
         for key, value in area.items():
             if key == "afdeling":
@@ -194,15 +252,24 @@ def plan(root: Path) -> Migration:
     from checker.dossier import open_dossier
 
     dossier = open_dossier(root, any_version=True)
+    if dossier.findings:
+        first = dossier.findings[0]
+        raise CouldNotRun(
+            Text(
+                f"{root}: {first.message.da} Ret det, før dossieret opgraderes; intet er ændret.",
+                f"{root}: {first.message.en} Fix it before upgrading the dossier; nothing was changed.",
+            )
+        )
     aftale, version = read_version(root)
     if aftale is None:
+        _read(root / AGREEMENT_FILE, AGREEMENT_FILE)  # says why, if the loader can
         raise CouldNotRun(
             Text(
                 f"{root}/{AGREEMENT_FILE} kan ikke læses som en samarbejdsaftale; ret den, før dossieret opgraderes (»aftale validate«).",
                 f"{root}/{AGREEMENT_FILE} cannot be read as an agreement; fix it before upgrading the dossier ('aftale validate').",
             )
         )
-    if version is None or version > SCHEMA_VERSION:
+    if version is None or version > SCHEMA_VERSION or version < 1:
         raise CouldNotRun(version_problem(root))
     m = Migration(root, version)
     if version == SCHEMA_VERSION:
@@ -223,10 +290,7 @@ def plan(root: Path) -> Migration:
     for path, rel in dossier.json_files:
         if rel == AGREEMENT_FILE:
             continue
-        try:
-            data = _read(path, rel)
-        except (CouldNotRun, OSError, ValueError):
-            continue
+        data = _read(path, rel)
         if not isinstance(data, dict) or data.get("dokumenttype") not in MEMBER_LISTS:
             continue
         before = dump(data)
@@ -253,13 +317,16 @@ def plan(root: Path) -> Migration:
 
 def migrate(root: Path, *, dry_run: bool = False) -> Migration:
     """Upgrade the dossier in place under its lock: the annexes first, the agreement last."""
+    from checker.dossier import open_dossier
     from checker.files import dossier_lock, write_file
 
     root = Path(root)
+    open_dossier(root, any_version=True)  # a missing folder or a non-dossier says so before any lock
+    if dry_run:
+        return plan(root)
     with dossier_lock(root):
         m = plan(root)
-        if dry_run:
-            return m
         for rel in sorted(m.texts, key=lambda r: r == AGREEMENT_FILE):
-            write_file(root / rel, m.texts[rel])
+            # a file linked inside the dossier is written where the link points, keeping the link
+            write_file((root / rel).resolve(), m.texts[rel])
     return m

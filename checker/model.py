@@ -77,7 +77,7 @@ def member_key(aftale: dict, member: dict) -> tuple[str, str]:
     """A member as compared across documents: the role and the party it represents (or the
     organisation as written, for a member that is not an actor)."""
     who = member_party(aftale, member)
-    org = who["id"] if who else (member.get("organisation") or "")
+    org = who["id"] if who else (member.get("part") or member.get("organisation") or "")
     return member.get("rolle", "").strip().casefold(), org
 
 

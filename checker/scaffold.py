@@ -69,11 +69,35 @@ def _criterion(nummer: str, last: date) -> dict:
     }
 
 
+def clean_name(option: str, text: str) -> str:
+    """A name from the command line as a document can hold it: NFC, no control characters, not empty."""
+    import unicodedata
+
+    from checker.jsonsource import _BAD_CHARACTER
+
+    name = unicodedata.normalize("NFC", text).strip()
+    bad = _BAD_CHARACTER.search(name)
+    char = bad.group() if bad else next((c for c in name if c in "\t\n\r\u2028\u2029"), None)
+    if char or not name or len(name) > 300:
+        why = (
+            ("er tom", "is empty")
+            if not name
+            else ("er længere end 300 tegn", "is longer than 300 characters")
+        )
+        if char:
+            why = (f"indeholder tegnet U+{ord(char):04X}", f"holds the character U+{ord(char):04X}")
+        shown = text[:60].encode("unicode_escape").decode("ascii")
+        raise CouldNotRun(Text(f"{option} »{shown}« {why[0]}.", f"{option} '{shown}' {why[1]}."))
+    return name
+
+
 def parse_party(text: str) -> dict:
     """ "TYPE:Navn" (or "TYPE:Navn:CVR") from --part, e.g. "kommune:Slagelse Kommune"."""
     kind, _, rest = text.partition(":")
     name, _, cvr = rest.partition(":")
     kind, name, cvr = kind.strip().lower(), name.strip(), cvr.strip()
+    if name:
+        name = clean_name("--part", name)
     if kind not in PARTY_TYPES or not name:
         raise CouldNotRun(
             Text(
@@ -110,9 +134,24 @@ def _parse_date(option: str, text: str) -> date:
 
 
 def _period(start: str | None, end: str | None = None, years: int = 4) -> tuple[date, date]:
+    first = _parse_date("--start", start) if start else None
+    if first is not None and not 1900 <= first.year <= 2199 - years:
+        raise CouldNotRun(
+            Text(
+                f"--start {first.isoformat()} ligger uden for de år, et dossier kan rumme (1900–{2199 - years}).",
+                f"--start {first.isoformat()} lies outside the years a dossier can hold (1900–{2199 - years}).",
+            )
+        )
     first, last = _default_period(start, years)
     if end:
         last = _parse_date("--slut", end)
+        if last.year > 2199:
+            raise CouldNotRun(
+                Text(
+                    f"--slut {last.isoformat()} ligger efter år 2199, det sidste et dossier kan rumme.",
+                    f"--slut {last.isoformat()} lies after 2199, the last year a dossier can hold.",
+                )
+            )
         if last <= first:
             raise CouldNotRun(
                 Text(
@@ -347,7 +386,7 @@ def _files(first: date, last: date, setup: Setup) -> dict[str, dict]:
     def delaftale(nummer: str, navn: str) -> dict:
         return {
             "dokumenttype": "delaftale",
-            "metadata": META,
+            "metadata": {**META, "opdateret": date.today().isoformat()},
             "version": version,
             "titel": f"Delaftale for indsatsområde {nummer} {navn}",
             "indsatsomraade": {"nummer": nummer, "navn": navn},
@@ -451,6 +490,21 @@ def create_dossier(
     from checker import rulesets
 
     target = Path(folder)
+    if target.is_symlink():
+        raise CouldNotRun(
+            Text(
+                f"{target} er en genvej (symlink); »aftale new« opretter kun en almindelig mappe.",
+                f"{target} is a symbolic link; 'aftale new' creates only a plain folder.",
+            )
+        )
+    outer = next((p for p in target.resolve().parents if (p / "samarbejdsaftale.json").is_file()), None)
+    if outer is not None:
+        raise CouldNotRun(
+            Text(
+                f"{target} ligger inde i dossieret {outer}; et dossier kan ikke ligge i et andet.",
+                f"{target} lies inside the dossier {outer}; a dossier cannot lie inside another.",
+            )
+        )
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise CouldNotRun(
             Text(
@@ -476,11 +530,28 @@ def create_dossier(
                 f"--indsatsomraade {unknown[0]} is not in the rule set {ruleset.id}: {known}.",
             )
         )
+    from checker.sign.requirement import name_key
+
     party_list = [parse_party(p) for p in parties]
+    areas = [clean_name("--omraade", a) for a in areas]
+    for what, names in (
+        (("En part", "A party"), [p["navn"] for p in party_list]),
+        (("Et område", "An area"), list(areas)),
+        (("Et indsatsområde", "An indsatsområde"), list(chosen)),
+    ):
+        keys = [name_key(n) for n in names]
+        twice = next((n for n, k in zip(names, keys, strict=True) if keys.count(k) > 1), None)
+        if twice is not None:
+            raise CouldNotRun(
+                Text(f"{what[0]} er angivet to gange: »{twice}«.", f"{what[1]} is given twice: '{twice}'.")
+            )
     ids = [p["id"] for p in party_list]
-    if len(set(ids)) != len(ids) or len(set(areas)) != len(areas):
+    if len(set(ids)) != len(ids):
         raise CouldNotRun(
-            Text("En part eller et område er angivet to gange.", "A party or an area is given twice.")
+            Text(
+                "To parter får samme id; giv dem navne, der kan skelnes.",
+                "Two parties get the same id; give them names that can be told apart.",
+            )
         )
     if party_list and not any(p["underskriver"] for p in party_list):
         raise CouldNotRun(Text("Mindst én part skal underskrive.", "At least one party must sign."))
@@ -488,7 +559,7 @@ def create_dossier(
     first, last = _period(start, end, most or 4)
     setup = Setup(
         ruleset,
-        [a.strip() for a in areas if a.strip()],
+        list(areas),
         party_list,
         [(n, ruleset.indsatsomraader[n]) for n in (chosen or list(ruleset.indsatsomraader))],
     )

@@ -122,7 +122,7 @@ def test_a_migration_interrupted_before_the_agreement_finishes_on_the_next_run(r
     ("value", "message"),
     [
         (3, "is written in schema version 3, newer than this version of aftale (version 2). Update aftale."),
-        ("2", "'skemaversion' must be a whole number (this version of aftale uses 2)."),
+        ("2", "'skemaversion' must be a whole number from 1 (this version of aftale uses 2)."),
     ],
 )
 def test_a_future_or_malformed_version_is_refused(run, viborg, value, message):
@@ -218,3 +218,143 @@ def test_the_2019_26_rule_set_marks_what_is_verified_and_what_is_assumed():
     assert all(
         "2019-2026-regulativets bilagsliste er ikke læst" in b["kilde"] for b in data["paakraevede_bilag"]
     )
+
+
+# --- migrate under attack: refuse rather than lose anything --------------------------------------------
+
+
+def _edit_text(path: Path, change) -> None:
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def _unchanged(old: Path):
+    before = {p: p.read_bytes() for p in old.rglob("*.json")}
+    return lambda: {p: p.read_bytes() for p in old.rglob("*.json")} == before
+
+
+@pytest.mark.parametrize(
+    ("break_it", "message"),
+    [
+        (
+            lambda d: _edit_text(
+                d / "samarbejdsaftale.json",
+                lambda t: t.replace('"titel": ', '"titel": "FØRST", "titel": ', 1),
+            ),
+            "samarbejdsaftale.json:3: The field 'titel' appears more than once",
+        ),
+        (
+            lambda d: (d / "kommissorier" / "bestyrelse.json").write_bytes(
+                (d / "kommissorier" / "bestyrelse.json").read_bytes() + b"\xff"
+            ),
+            "kommissorier/bestyrelse.json",
+        ),
+        (
+            lambda d: _edit_text(
+                d / "samarbejdsaftale.json",
+                lambda t: t.replace('"afdeling": {', '"afdeling": "10", "x": {', 1),
+            ),
+            "samarbejdsaftale.json: omraader/0 has an 'afdeling' that is not an object",
+        ),
+    ],
+)
+def test_migrate_refuses_what_it_cannot_upgrade_whole_and_changes_nothing(run, old, break_it, message):
+    break_it(old)
+    same = _unchanged(old)
+    code, out, err = run("migrate", old, "--lang", "en")
+    assert code == 2 and message in err and "Traceback" not in err, err
+    assert "nothing was changed" in err or "Run 'aftale validate'" in err
+    assert same()
+
+
+def test_migrate_refuses_an_agreement_linked_from_outside(run, old, tmp_path):
+    outside = tmp_path / "elsewhere.json"
+    (old / "samarbejdsaftale.json").rename(outside)
+    (old / "samarbejdsaftale.json").symlink_to(outside)
+    code, _, err = run("migrate", old, "--lang", "en")
+    assert code == 2 and "outside" in err
+    assert (old / "samarbejdsaftale.json").is_symlink() and '"skemaversion"' not in outside.read_text()
+
+
+def test_migrate_keeps_numbers_exactly_as_written(run, old):
+    _edit_text(
+        old / "samarbejdsaftale.json",
+        lambda t: t.replace(
+            '"beboere": 3220',
+            '"beboere": 3220, "x_tal": [123456789012345.678, 1e2, 0.1000000000000000000001]',
+            1,
+        ),
+    )
+    # x_tal is not in the schema: migrate keeps it as written; check would report it afterwards
+    assert run("migrate", old)[0] == 0
+    assert (
+        '"x_tal": [\n      123456789012345.678,\n      1e2,\n      0.1000000000000000000001\n    ]'
+        in (old / "samarbejdsaftale.json").read_text()
+    )
+
+
+def test_a_name_two_parties_could_mean_is_left_as_written(run, old):
+    data = load(old / "samarbejdsaftale.json")
+    data["parter"].insert(0, {"navn": "VIBORG KOMMUNE", "type": "kommune"})
+    (old / "samarbejdsaftale.json").write_text(
+        json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    assert run("migrate", old)[0] == 0
+    members = load(old / "samarbejdsaftale.json")["organisering"]["organer"][0]["medlemmer"]
+    # "Viborg Kommune" is spelt exactly as one party: that one, not the look-alike added first
+    assert members[0]["part"] == "viborg-kommune-2"
+    assert [p["id"] for p in load(old / "samarbejdsaftale.json")["parter"]][:1] == ["viborg-kommune"]
+
+
+def test_migrate_says_what_is_wrong_with_the_path_and_a_dry_run_locks_nothing(run, old, tmp_path):
+    code, _, err = run("migrate", tmp_path / "findes-ikke", "--lang", "en")
+    assert code == 2 and "does not exist" in err
+    code, _, err = run("migrate", old / "samarbejdsaftale.json", "--lang", "en")
+    assert code == 2 and "is not a folder" in err
+    (old / ".aftale.lock").unlink(missing_ok=True)
+    assert run("migrate", old, "--dry-run")[0] == 0
+    assert not (old / ".aftale.lock").exists()
+
+
+def test_a_version_below_1_is_refused(run, old):
+    _edit_text(
+        old / "samarbejdsaftale.json",
+        lambda t: t.replace(
+            '"dokumenttype": "strategisk-samarbejdsaftale",',
+            '"dokumenttype": "strategisk-samarbejdsaftale", "skemaversion": -1,',
+            1,
+        ),
+    )
+    code, _, err = run("migrate", old, "--lang", "en")
+    assert code == 2 and "'skemaversion' must be a whole number from 1" in err
+
+
+def test_rule_sets_are_read_with_the_dossier_loaders_limits(run, viborg, tmp_path, monkeypatch):
+    folder = tmp_path / "regler"
+    folder.mkdir()
+    (folder / "dyb.json").write_text('{"a":' * 100_000 + "1" + "}" * 100_000, encoding="utf-8")
+    _use(viborg, "dyb")
+    for args in (("check", viborg), ("audit", viborg), ("build", viborg, "--out", tmp_path / "b", "--draft")):
+        code, _, err = run(*args, "--regelsaet-dir", folder, "--lang", "en")
+        assert code == 2 and "dyb.json" in err and "cannot be read" in err and "Traceback" not in err, (
+            args,
+            err,
+        )
+    # a byte order mark is fine, as in dossier files
+    _ruleset(folder, "med-bom")
+    path = folder / "med-bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    _use(viborg, "med-bom")
+    assert run("check", viborg, "--regelsaet-dir", folder)[0] == 0
+    # min_aar above max_aar
+    data = json.loads((VIBORG.parent.parent / "checker" / "rulesets" / "lbf-2015-2018.json").read_text())
+    krav = [dict(k, min_aar=10, max_aar=2) if k["id"] == "periode" else k for k in data["krav"]]
+    _ruleset(folder, "umulig", krav=krav)
+    _use(viborg, "umulig")
+    code, _, err = run("check", viborg, "--regelsaet-dir", folder, "--lang", "en")
+    assert code == 2 and "has min_aar 10 above max_aar 2" in err
+
+
+def test_an_environment_variable_naming_no_folder_is_an_error(run, viborg, tmp_path, monkeypatch):
+    monkeypatch.setenv("AFTALE_REGELSAET_DIR", str(tmp_path / "findes-ikke"))
+    code, _, err = run("check", viborg, "--lang", "en")
+    assert code == 2 and "AFTALE_REGELSAET_DIR names" in err and "which is not a folder" in err

@@ -176,3 +176,81 @@ def test_new_refuses_bad_parties_rule_sets_and_areas_cleanly(run, tmp_path):
         assert (code, "Traceback" in err) == (2, False), (args, err)
         assert message in err, (args, err)
         assert not (tmp_path / "x").exists()
+
+
+def test_new_refuses_names_a_document_cannot_hold_and_duplicates_under_another_spelling(run, tmp_path):
+    base = ("--part", "kommune:K", "--part", "boligorganisation:B")
+    cases = [
+        (("--part", "kommune:Slagelse\x01Kommune"), "holds the character U+0001"),
+        (("--omraade", "Ring\x0bparken"), "holds the character U+000B"),
+        (("--omraade", "Ringparken", "--omraade", " ringparken"), "An area is given twice: 'Ringparken'."),
+        (("--indsatsomraade", "5.1", "--indsatsomraade", "5.1"), "An indsatsområde is given twice: '5.1'."),
+        (
+            ("--start", "9998-06-01"),
+            "--start 9998-06-01 lies outside the years a dossier can hold (1900–2195).",
+        ),
+        (("--start", "0001-01-01"), "lies outside the years a dossier can hold"),
+        (("--start", "2025-01-01", "--slut", "9999-12-31"), "--slut 9999-12-31 lies after 2199"),
+    ]
+    for args, message in cases:
+        code, _, err = run("new", tmp_path / "x", *base, *args, "--lang", "en")
+        assert (code, "Traceback" in err) == (2, False), (args, err)
+        assert message in err, (args, err)
+        assert not (tmp_path / "x").exists() and list(tmp_path.iterdir()) == []
+
+
+def test_new_refuses_a_dossier_inside_a_dossier_and_a_symlink(run, tmp_path, viborg):
+    code, _, err = run("new", viborg / "under", "--lang", "en")
+    assert code == 2 and f"lies inside the dossier {viborg.resolve()}" in err
+    assert not (viborg / "under").exists()
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "nowhere" / "deeper")
+    code, _, err = run("new", link, "--lang", "en")
+    assert code == 2 and "is a symbolic link" in err and not (tmp_path / "nowhere").exists()
+
+
+def test_a_period_from_29_february_has_three_project_years_ending_28_february(run, tmp_path):
+    target = tmp_path / "skud"
+    code, _, err = run("new", target, "--start", "2024-02-29", "--slut", "2027-02-28")
+    assert code == 0, err
+    plan = load(target / "milepaelsplan.json")
+    assert [y["periode"] for y in plan["projektaar"]] == [
+        {"start": "2024-02-29", "slut": "2025-02-28"},
+        {"start": "2025-03-01", "slut": "2026-02-28"},
+        {"start": "2026-03-01", "slut": "2027-02-28"},
+    ]
+    code, out, _ = run("check", target, "--format", "json")
+    codes = {f["code"] for f in json.loads(out)["findings"]}
+    assert not codes & {"project-years", "period-length", "delaftale-stale"}
+
+
+def test_new_killed_politely_leaves_nothing_behind(tmp_path):
+    """SIGTERM while LibreOffice recalculates: the staging folder is removed, exit 2."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    target = tmp_path / "afbrudt"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "checker",
+            "new",
+            str(target),
+            "--part",
+            "kommune:K",
+            "--part",
+            "boligorganisation:B",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not any(p.name.startswith(".afbrudt.") for p in tmp_path.iterdir()):
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2, err
+    assert list(tmp_path.iterdir()) == []

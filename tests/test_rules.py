@@ -1068,3 +1068,95 @@ def test_the_police_on_the_board_neither_sign_nor_count_as_a_party(viborg, base)
         lambda d: d["medlemmer"].append({"rolle": "politiinspektør", "part": "politi"}),
     )
     assert new_findings(viborg, base) == []
+
+
+def test_a_period_that_ends_before_it_starts(viborg, base):
+    rel = "delaftaler/5.4-forebyggelse-og-foraeldreansvar.json"
+    edit(
+        viborg,
+        rel,
+        lambda d: d["aktiviteter"][1].update(periode={"start": "2020-01-01", "slut": "2018-01-01"}),
+    )
+    found = new_findings(viborg, base)
+    assert [(f.code, f.file, f.pointer) for f in found] == [("date-order", rel, "/aktiviteter/1/periode")]
+    assert found[0].message.en.endswith("starts 2020-01-01 but ends 2018-01-01.")
+
+
+def test_project_years_numbered_out_of_order(viborg, base):
+    edit(viborg, "milepaelsplan.json", lambda d: d["projektaar"][2].update(nummer=1))
+    found = [f for f in new_findings(viborg, base) if f.code == "project-years"]
+    assert [f.pointer for f in found] == ["/projektaar/2/nummer"]
+    assert found[0].message.da == "Projektår nr. 3 i planen har nummer 1."
+
+
+def test_a_contributor_named_twice_or_with_a_negative_amount(viborg, base):
+    edit(
+        viborg,
+        A,
+        lambda d: d["ressourcer"]["finansiering"].update(
+            lokal_fordeling=[
+                {"part": "viborg-kommune", "beloeb": 14502000},
+                {"part": "boligselskabet-viborg", "beloeb": -2000000},
+                {"part": "viborg-kommune", "beloeb": "0.00"},
+            ]
+        ),
+    )
+    found = new_findings(viborg, base)
+    assert [(f.code, f.pointer) for f in found] == [
+        ("finance-split-contributor", "/ressourcer/finansiering/lokal_fordeling/1"),
+        ("finance-split-contributor", "/ressourcer/finansiering/lokal_fordeling/2"),
+    ]
+    assert found[0].message.da == "Bidragyderen »boligselskabet-viborg« bidrager med -2.000.000 kr."
+    assert found[1].message.en == "The contributor 'viborg-kommune' is named more than once."
+
+
+def test_a_member_twice_on_the_body_but_once_in_the_kommissorium(viborg, base):
+    edit(
+        viborg,
+        A,
+        lambda d: d["organisering"]["organer"][0]["medlemmer"].append(
+            dict(d["organisering"]["organer"][0]["medlemmer"][0])
+        ),
+    )
+    found = [f for f in new_findings(viborg, base) if f.code == "kommissorium-members"]
+    assert [(f.file, f.pointer) for f in found] == [(A, "/organisering/organer/0/medlemmer/5")]
+
+
+@pytest.mark.parametrize(
+    ("text", "retning", "word"),
+    [
+        ("Antallet af klagesager skal vise en nedgang.", "stigning", "nedgang"),
+        ("Der skal ske en reduktion i antallet.", "stigning", "reduktion"),
+        ("Antallet skal halveres.", "stigning", "halveres"),
+        ("Antallet øger vi.", "fald", "øger"),
+    ],
+)
+def test_criterion_wording_knows_more_word_forms(viborg, base, text, retning, word):
+    def change(d):
+        crit = d["indsatsomraader"]["omraader"][0]["succeskriterier"][1]
+        crit["tekst"] = text
+        crit["maal"]["retning"] = retning
+
+    edit(viborg, A, change)
+    found = [f for f in new_findings(viborg, base) if f.code == "criterion-wording-direction"]
+    assert len(found) == 1 and f"»{word}«" in found[0].message.da
+
+
+def test_a_negated_direction_word_is_not_a_direction(viborg, base):
+    def change(d):
+        crit = d["indsatsomraader"]["omraader"][0]["succeskriterier"][0]
+        crit["tekst"] = "Antallet af klagesager må ikke stige over niveauet i 2015."
+
+    edit(viborg, A, change)
+    assert [f for f in new_findings(viborg, base) if f.code == "criterion-wording-direction"] == []
+
+
+def test_a_workbook_sheet_beyond_what_is_read(viborg, base):
+    edit_workbook(
+        viborg / "budget.xlsx", lambda wb: wb["Finansiering"].__setitem__("A20000", "UDFYLD: langt nede")
+    )
+    found = [f for f in new_findings(viborg, base) if f.code == "workbook-beyond-limits"]
+    assert [(f.file, f.severity) for f in found] == [("budget.xlsx", Severity.ERROR)]
+    assert found[0].message.da == (
+        "Arket »Finansiering« bruger flere end 10.000 rækker eller 200 kolonner; det, der står derude, kontrolleres ikke."
+    )

@@ -132,6 +132,9 @@ def audit(dossier: str | Path, as_of: date | None = None) -> AuditResult:
             )
         )
     aftale = read_json(root / "samarbejdsaftale.json")
+    from checker import rulesets
+
+    rulesets.load(aftale["regelsaet"])  # a broken rule set stops the audit as it stops every command
     start, slut = (
         date.fromisoformat(aftale["periode"]["start"]),
         date.fromisoformat(aftale["periode"]["slut"]),

@@ -110,9 +110,11 @@ class Table:
 
 
 class Sheet:
-    def __init__(self, name: str, cells: dict[tuple[int, int], Cell]):
+    def __init__(self, name: str, cells: dict[tuple[int, int], Cell], beyond: bool = False):
         self.name = name
         self._cells = cells
+        # the sheet says it uses more than MAX_ROWS rows or MAX_COLUMNS columns: what lies beyond is not read
+        self.beyond = beyond
         self._rows: dict[int, list[Cell]] = {}
         for (row, _col), cell in sorted(cells.items()):
             self._rows.setdefault(row, []).append(cell)
@@ -501,8 +503,9 @@ def _formula_text(value: Any) -> str:
     return text if isinstance(text, str) else str(value)
 
 
-def _load_pass(path: Path, data_only: bool) -> list[tuple[str, dict[tuple[int, int], tuple[Any, bool]]]]:
-    """One openpyxl read: per sheet, {(row, col): (value, is_formula)} for the non-empty cells."""
+def _load_pass(path: Path, data_only: bool) -> list[tuple[str, dict[tuple[int, int], tuple[Any, bool]], bool]]:
+    """One openpyxl read: per sheet, {(row, col): (value, is_formula)} for the non-empty cells, and whether
+    the sheet's recorded extent goes beyond the rows and columns read."""
     import openpyxl
 
     sheets: list[tuple[str, dict[tuple[int, int], tuple[Any, bool]]]] = []
@@ -514,6 +517,10 @@ def _load_pass(path: Path, data_only: bool) -> list[tuple[str, dict[tuple[int, i
             for name in wb.sheetnames:
                 ws = wb[name]
                 cells: dict[tuple[int, int], tuple[Any, bool]] = {}
+                rows, columns = getattr(ws, "max_row", None), getattr(ws, "max_column", None)
+                beyond = (isinstance(rows, int) and rows > MAX_ROWS) or (
+                    isinstance(columns, int) and columns > MAX_COLUMNS
+                )
                 if hasattr(ws, "iter_rows"):  # a chart sheet has no cells
                     for row in ws.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=MAX_COLUMNS):
                         for c in row:
@@ -526,7 +533,7 @@ def _load_pass(path: Path, data_only: bool) -> list[tuple[str, dict[tuple[int, i
                                     cells[(c.row, c.column)] = ("", False)
                                 continue
                             cells[(c.row, c.column)] = (c.value, c.data_type == "f")
-                sheets.append((name, cells))
+                sheets.append((name, cells, beyond))
         finally:
             wb.close()
     return sheets
@@ -551,9 +558,9 @@ def _read_cells(path: Path, names: list[str]) -> list[Sheet]:
                 ),
             ) from None
         raise _corrupt(_describe(chain[-1]), names) from None
-    cached = dict(values)
+    cached = {name: cells for name, cells, _beyond in values}
     sheets: list[Sheet] = []
-    for name, raw in formulas:
+    for name, raw, beyond in formulas:
         cached_cells = cached.get(name, {})
         cells: dict[tuple[int, int], Cell] = {}
         for key in raw.keys() | cached_cells.keys():
@@ -564,5 +571,5 @@ def _read_cells(path: Path, names: list[str]) -> list[Sheet]:
                 cells[key] = Cell(name, row, col, value, _formula_text(raw_value), uncalculated=value is None)
             elif not _is_blank(value):
                 cells[key] = Cell(name, row, col, value)
-        sheets.append(Sheet(name, cells))
+        sheets.append(Sheet(name, cells, beyond))
     return sheets

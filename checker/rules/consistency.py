@@ -60,23 +60,54 @@ def placeholder_left(ctx) -> Iterator[Hit]:
             if PLACEHOLDER in text:
                 shown = text if len(text) <= 80 else text[:77] + "…"
                 yield Hit(rel, {"tekst": shown}, pointer, key=key)
-    for kind in ("budget", "aktivitetsskema"):
-        for _i, _j, rel in ctx.annex_files(kind):
-            if not rel.lower().endswith(".xlsx") or not ctx.inside(rel) or not ctx.path(rel).is_file():
-                continue
-            try:
-                wb = ctx.workbook(rel)
-            except Exception:  # noqa: BLE001 - an unreadable workbook is reported by its own rule
-                continue
-            for ref, text in _workbook_texts(wb):
-                if PLACEHOLDER in text:
-                    yield Hit(rel, {"tekst": text if len(text) <= 80 else text[:77] + "…"}, cell=ref)
+    for rel, wb in _workbooks(ctx):
+        for ref, text in _workbook_texts(wb):
+            if PLACEHOLDER in text:
+                yield Hit(rel, {"tekst": text if len(text) <= 80 else text[:77] + "…"}, cell=ref)
 
 
 def _workbook_texts(wb) -> Iterator[tuple[str, str]]:
     texts = getattr(wb, "texts", None)
     if callable(texts):
         yield from texts()
+
+
+def _workbooks(ctx) -> Iterator[tuple[str, object]]:
+    for kind in ("budget", "aktivitetsskema"):
+        for _i, _j, rel in ctx.annex_files(kind):
+            if not rel.lower().endswith(".xlsx") or not ctx.inside(rel) or not ctx.path(rel).is_file():
+                continue
+            try:
+                yield rel, ctx.workbook(rel)
+            except Exception:  # noqa: BLE001 - an unreadable workbook is reported by its own rule
+                continue
+
+
+@rule(
+    "workbook-beyond-limits",
+    "names",
+    Severity.ERROR,
+    title=("Arbejdsbogen læses helt", "The workbook is read in full"),
+    message=(
+        "Arket »{ark}« bruger flere end {rows} rækker eller {cols} kolonner; det, der står derude, kontrolleres ikke.",
+        "The sheet '{ark}' uses more than {rows} rows or {cols} columns; what stands beyond is not checked.",
+    ),
+    hint=(
+        "Slet indholdet uden for tabellerne (eller flyt det til en anden fil), og gem igen.",
+        "Delete the content outside the tables (or move it to another file), and save again.",
+    ),
+    source=(
+        "Værktøjets læsning af arbejdsbøger (docs/workbooks.md)",
+        "How the tool reads workbooks (docs/workbooks.md)",
+    ),
+)
+def workbook_beyond(ctx) -> Iterator[Hit]:
+    from checker.readers.xlsx import MAX_COLUMNS, MAX_ROWS
+
+    for rel, wb in _workbooks(ctx):
+        for name in wb.sheet_names:
+            if getattr(wb.sheet(name), "beyond", False):
+                yield Hit(rel, {"ark": name, "rows": f"{MAX_ROWS:,}".replace(",", "."), "cols": MAX_COLUMNS})
 
 
 # --------------------------------------------------------------------------- kommissorier
@@ -98,47 +129,62 @@ def _workbook_texts(wb) -> Iterator[tuple[str, str]]:
     source=SRC2,
 )
 def kommissorium_members(ctx) -> Iterator[Hit]:
+    from collections import Counter
+
     aftale = ctx.agreement
     bodies = {b["id"]: (i, b) for i, b in enumerate(aftale["organisering"]["organer"])}
     for rel, doc in ctx.documents("kommissorium"):
         if doc.get("organ") not in bodies:
             continue
         i, body = bodies[doc["organ"]]
-        own = {member_key(aftale, m): m for m in body["medlemmer"]}
-        theirs = {member_key(aftale, m): m for m in doc["medlemmer"]}
         own_labels = [member_label(aftale, m) for m in body["medlemmer"]]
+        # members compared as a multiset: the same member twice on one side and once on the other is a difference
+        spare = Counter(member_key(aftale, m) for m in body["medlemmer"])
+        own_keys = set(spare)
         for k, m in enumerate(doc["medlemmer"]):
-            if member_key(aftale, m) not in own:
-                label = member_label(aftale, m)
-                yield Hit(
-                    rel,
-                    {
-                        "hvad": "Medlemmet",
-                        "hvad_en": "The member",
-                        "medlem": label,
-                        "hvor": f"er ikke medlem af {body['navn'].lower()} i samarbejdsaftalen",
-                        "hvor_en": f"is not a member of {body['navn']} in the agreement",
-                        "forslag": did_you_mean(label, own_labels),
-                    },
-                    ptr("medlemmer", k),
-                )
+            key = member_key(aftale, m)
+            if spare[key] > 0:
+                spare[key] -= 1
+                continue
+            label = member_label(aftale, m)
+            again = key in own_keys
+            yield Hit(
+                rel,
+                {
+                    "hvad": "Medlemmet",
+                    "hvad_en": "The member",
+                    "medlem": label,
+                    "hvor": f"står flere gange her end i {body['navn'].lower()} i samarbejdsaftalen"
+                    if again
+                    else f"er ikke medlem af {body['navn'].lower()} i samarbejdsaftalen",
+                    "hvor_en": f"appears more often here than in {body['navn']} in the agreement"
+                    if again
+                    else f"is not a member of {body['navn']} in the agreement",
+                    "forslag": did_you_mean(label, own_labels),
+                },
+                ptr("medlemmer", k),
+            )
+        left = Counter(member_key(aftale, m) for m in doc["medlemmer"])
         for k, m in enumerate(body["medlemmer"]):
-            if member_key(aftale, m) not in theirs:
-                yield Hit(
-                    AGREEMENT,
-                    {
-                        "hvad": "Medlemmet",
-                        "hvad_en": "The member",
-                        "medlem": member_label(aftale, m),
-                        "hvor": f"mangler i kommissoriet {rel}",
-                        "hvor_en": f"is missing from the kommissorium {rel}",
-                        "forslag": Text(
-                            "Ret kommissoriet eller aftalen, så de nævner de samme medlemmer.",
-                            "Correct the kommissorium or the agreement so that both name the same members.",
-                        ),
-                    },
-                    ptr("organisering", "organer", i, "medlemmer", k),
-                )
+            key = member_key(aftale, m)
+            if left[key] > 0:
+                left[key] -= 1
+                continue
+            yield Hit(
+                AGREEMENT,
+                {
+                    "hvad": "Medlemmet",
+                    "hvad_en": "The member",
+                    "medlem": member_label(aftale, m),
+                    "hvor": f"mangler i kommissoriet {rel}",
+                    "hvor_en": f"is missing from the kommissorium {rel}",
+                    "forslag": Text(
+                        "Ret kommissoriet eller aftalen, så de nævner de samme medlemmer.",
+                        "Correct the kommissorium or the agreement so that both name the same members.",
+                    ),
+                },
+                ptr("organisering", "organer", i, "medlemmer", k),
+            )
 
 
 # --------------------------------------------------------------------------- bodies
@@ -337,6 +383,39 @@ def _skema_dates(ctx, base: dict, start: date, end: date) -> Iterator[Hit]:
 
 
 @rule(
+    "date-order",
+    "period",
+    Severity.ERROR,
+    title=("En periode begynder før den slutter", "A period starts before it ends"),
+    message=("{hvad} begynder {fra}, men slutter {til}.", "{hvad_en} starts {fra} but ends {til}."),
+    hint=("Ret start- eller slutdatoen.", "Correct the start or end date."),
+    source=("Samarbejdsaftalens periode", "The agreement's period"),
+)
+def date_order(ctx) -> Iterator[Hit]:
+    def check(rel, pointer, periode, da, en):
+        a, b = _d(periode.get("start")), _d(periode.get("slut"))
+        if a and b and a > b:
+            yield Hit(rel, {"hvad": da, "hvad_en": en, "fra": a.isoformat(), "til": b.isoformat()}, pointer)
+
+    for rel, doc in ctx.documents("delaftale"):
+        yield from check(rel, "/periode", doc["periode"], "Delaftalens periode", "The delaftale's period")
+        for k, act in enumerate(doc["aktiviteter"]):
+            if "periode" in act:
+                yield from check(
+                    rel,
+                    ptr("aktiviteter", k, "periode"),
+                    act["periode"],
+                    f"Aktiviteten »{act['navn']}«",
+                    f"The activity '{act['navn']}'",
+                )
+    for rel, doc in ctx.documents("milepaelsplan"):
+        if "periode" in doc:
+            yield from check(
+                rel, "/periode", doc["periode"], "Milepælsplanens periode", "The milestone plan's period"
+            )
+
+
+@rule(
     "project-years",
     "period",
     Severity.ERROR,
@@ -363,6 +442,10 @@ def project_years(ctx) -> Iterator[Hit]:
             continue
         expected = start
         for k, ((a, b), year) in enumerate(zip(spans, years, strict=True)):
+            if year.get("nummer") != k + 1:
+                da = f"Projektår nr. {k + 1} i planen har nummer {year.get('nummer')}."
+                en = f"Project year no. {k + 1} in the plan has number {year.get('nummer')}."
+                yield Hit(rel, {"hvad": da, "hvad_en": en}, ptr("projektaar", k, "nummer"))
             where = ptr("projektaar", k, "periode")
             if a != expected:
                 before = (expected.toordinal() - a.toordinal()) if a < expected else 0
@@ -389,12 +472,14 @@ def project_years(ctx) -> Iterator[Hit]:
 
 # --------------------------------------------------------------------------- wording vs target
 
+# A direction word counts unless negated ("må ikke stige" says nothing about a rise).
 RISE = re.compile(
-    r"\b(stig\w*|steget|øge[ts]?|øges|forøge\w*|flere|højere|større|forbedre\w*|vokse\w*|mere)\b",
+    r"(?<!ikke )\b(stig\w*|steget|øg\w*|forøg\w*|flere|højere|større|forbedr\w*|vokse\w*|vækst)\b",
     re.IGNORECASE,
 )
 FALL = re.compile(
-    r"\b(fald\w*|reducer\w*|nedbring\w*|nedsæt\w*|færre|lavere|mindske\w*|formindske\w*|begrænse\w*)\b",
+    r"(?<!ikke )\b(fald\w*|reduc\w*|redukti\w*|nedbring\w*|nedsæt\w*|nedgang\w*|færre|lavere|"
+    r"mindske\w*|formindske\w*|begrænse\w*|halver\w*)\b",
     re.IGNORECASE,
 )
 UP = {"stigning", "mindst"}
@@ -484,4 +569,42 @@ def split_sum(ctx) -> Iterator[Hit]:
             AGREEMENT,
             {"sum": kr(total), "lokal": kr(lokal)},
             "/ressourcer/finansiering/lokal_fordeling",
+        )
+
+
+@rule(
+    "finance-split-contributor",
+    "finance",
+    Severity.ERROR,
+    title=(
+        "Hver bidragyder nævnes én gang med et positivt beløb",
+        "Each contributor is named once with a positive amount",
+    ),
+    message=(
+        "Bidragyderen »{part}« {hvad}",
+        "The contributor '{part}' {hvad_en}",
+    ),
+    hint=(
+        "Læg bidragene fra samme part sammen, og angiv kun beløb over 0.",
+        "Add up the contributions of one party, and give only amounts above 0.",
+    ),
+    source=("Samarbejdsaftalens afsnit 7, Ressourcer", "The agreement's section 7, Resources"),
+)
+def split_contributors(ctx) -> Iterator[Hit]:
+    from checker.assemble.fmt import kr
+
+    seen: set[str] = set()
+    for k, share in enumerate(ctx.agreement["ressourcer"]["finansiering"].get("lokal_fordeling", [])):
+        amount = Decimal(str(share["beloeb"]))
+        if share["part"] in seen:
+            hvad, hvad_en = "er nævnt mere end én gang.", "is named more than once."
+        elif amount <= 0:
+            hvad, hvad_en = f"bidrager med {kr(amount)}", f"contributes {kr(amount)}"
+        else:
+            seen.add(share["part"])
+            continue
+        yield Hit(
+            AGREEMENT,
+            {"part": share["part"], "hvad": hvad, "hvad_en": hvad_en},
+            ptr("ressourcer", "finansiering", "lokal_fordeling", k),
         )

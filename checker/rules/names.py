@@ -116,7 +116,11 @@ def _party_ids(ctx):
     a = ctx.agreement
     for i, _area, j, afd in departments(a):
         if afd.get("boligorganisation"):
-            yield AGREEMENT, ptr("omraader", i, "afdelinger", j, "boligorganisation"), afd["boligorganisation"]
+            yield (
+                AGREEMENT,
+                ptr("omraader", i, "afdelinger", j, "boligorganisation"),
+                afd["boligorganisation"],
+            )
     for k, share in enumerate(a["ressourcer"]["finansiering"].get("lokal_fordeling", [])):
         yield AGREEMENT, ptr("ressourcer", "finansiering", "lokal_fordeling", k, "part"), share["part"]
     for b, body in enumerate(a["organisering"]["organer"]):

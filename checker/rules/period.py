@@ -32,8 +32,8 @@ def order(ctx) -> Iterator[Hit]:
 def _expected_end(start: date, years: int) -> date:
     try:
         following = start.replace(year=start.year + years)
-    except ValueError:
-        following = start.replace(year=start.year + years, day=28)
+    except ValueError:  # 29 February: in a year without it the anniversary is 1 March
+        following = date(start.year + years, 3, 1)
     return date.fromordinal(following.toordinal() - 1)
 
 
@@ -41,7 +41,10 @@ def _expected_end(start: date, years: int) -> date:
     "period-length",
     "period",
     Severity.ERROR,
-    title=("Perioden holder sig inden for regelsættets længde", "The period stays within the rule set's length"),
+    title=(
+        "Perioden holder sig inden for regelsættets længde",
+        "The period stays within the rule set's length",
+    ),
     message=(
         "Perioden {start}–{slut} er {hvad} de {aar} år, regelsættet {regelsaet} tillader; den skulle slutte {graense} {forventet}.",
         "The period {start}–{slut} is {hvad_en} the {aar_en} years the rule set {regelsaet} allows; it would end {graense_en} {forventet}.",
@@ -50,7 +53,10 @@ def _expected_end(start: date, years: int) -> date:
         "Ret slutdatoen, eller angiv det rigtige regelsæt.",
         "Correct the end date, or name the right rule set.",
     ),
-    source=("Regelsættets krav »periode« (min_aar, max_aar)", "The rule set's requirement 'periode' (min_aar, max_aar)"),
+    source=(
+        "Regelsættets krav »periode« (min_aar, max_aar)",
+        "The rule set's requirement 'periode' (min_aar, max_aar)",
+    ),
 )
 def length(ctx) -> Iterator[Hit]:
     if ctx.ruleset is None:

@@ -12,7 +12,6 @@ ids the checker knows (REQUIREMENTS); each carries its source and whether it is 
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +58,14 @@ def use_dir(folder: str | os.PathLike | None) -> None:
 def search_dirs(extra: Path | None = None) -> list[Path]:
     """The folders searched for rule sets, in order."""
     env = [Path(p) for p in os.environ.get(ENV, "").split(os.pathsep) if p.strip()]
+    wrong = next((d for d in env if not d.is_dir()), None)
+    if wrong is not None:
+        raise CouldNotRun(
+            Text(
+                f"Miljøvariablen {ENV} nævner {wrong}, som ikke er en mappe.",
+                f"The environment variable {ENV} names {wrong}, which is not a folder.",
+            )
+        )
     dirs = ([extra] if extra else []) + _chosen + env + [BUILTIN_DIR]
     out: list[Path] = []
     for d in dirs:
@@ -145,14 +152,22 @@ def load(ruleset_id: str, extra: Path | None = None) -> RuleSet | None:
 def _parse(path: Path) -> RuleSet:
     from jsonschema import Draft202012Validator
 
+    from checker.jsonsource import load as load_json
     from checker.schema import SchemaRegistry
 
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    # through the dossier loader: a size limit, a depth limit, a byte order mark allowed, duplicate keys
+    source, findings = load_json(path, path.name)
+    errors = [f for f in findings if f.severity.value == "error"]
+    if source is None or errors:
+        first = (errors or findings)[0]
+        where = f":{first.line}" if first.line else ""
         raise CouldNotRun(
-            Text(f"Regelsættet {path} kan ikke læses: {exc}.", f"The rule set {path} cannot be read: {exc}.")
-        ) from None
+            Text(
+                f"Regelsættet {path}{where} kan ikke læses: {first.message.da}",
+                f"The rule set {path}{where} cannot be read: {first.message.en}",
+            )
+        )
+    data = source.data
     registry = SchemaRegistry()
     validator = Draft202012Validator(registry.by_file["regelsaet.schema.json"], registry=registry.registry)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
@@ -196,6 +211,14 @@ def _parse(path: Path) -> RuleSet:
                 )
             )
         krav[entry["id"]] = entry
+    period = krav.get("periode", {})
+    if "min_aar" in period and "max_aar" in period and period["min_aar"] > period["max_aar"]:
+        raise CouldNotRun(
+            Text(
+                f"Regelsættet {path}: kravet »periode« har min_aar {period['min_aar']} over max_aar {period['max_aar']}.",
+                f"The rule set {path}: the requirement 'periode' has min_aar {period['min_aar']} above max_aar {period['max_aar']}.",
+            )
+        )
     return RuleSet(
         id=data["id"],
         navn=data["navn"],
