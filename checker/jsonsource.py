@@ -257,6 +257,23 @@ def read_json(path: Path, rel: str | None = None) -> Any:
     return source.data
 
 
+def load_strict(path: Path, rel: str, problem: Text) -> JsonSource:
+    """A JSON file through the loader, for a command that must not go on with any error in it (duplicate
+    keys included): CouldNotRun naming the file, the line and the loader's message, then `problem`."""
+    source, findings = load(Path(path), rel)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if source is None or errors:
+        first = (errors or findings)[0]
+        where = f":{first.line}" if first.line else ""
+        raise CouldNotRun(
+            Text(
+                f"{path}{where}: {first.message.da} {problem.da}".strip(),
+                f"{path}{where}: {first.message.en} {problem.en}".strip(),
+            )
+        )
+    return source
+
+
 MAX_NUMBER = Decimal(10) ** 15  # a quadrillion kroner; anything larger is a typo or an attack
 _BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 

@@ -72,19 +72,16 @@ def _read(path: Path, rel: str) -> object:
     """A file's data as written: through the loader first (size, depth, encoding, duplicate keys, invalid
     characters – any of them stops the migration, naming the file), then parsed with every text and number
     exactly as it is."""
-    from checker.jsonsource import load
+    from checker.jsonsource import load_strict
 
-    source, findings = load(path, rel)
-    errors = [f for f in findings if f.severity.value == "error"]
-    if source is None or errors:
-        first = (errors or findings)[0]
-        where = f":{first.line}" if first.line else ""
-        raise CouldNotRun(
-            Text(
-                f"{path}{where}: {first.message.da} Ret filen, før dossieret opgraderes; intet er ændret.",
-                f"{path}{where}: {first.message.en} Fix the file before upgrading the dossier; nothing was changed.",
-            )
-        )
+    source = load_strict(
+        path,
+        rel,
+        Text(
+            "Ret filen, før dossieret opgraderes; intet er ændret.",
+            "Fix the file before upgrading the dossier; nothing was changed.",
+        ),
+    )
     return json.loads(source.text, parse_float=_NUMBERS.parse)
 
 

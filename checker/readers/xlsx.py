@@ -503,7 +503,9 @@ def _formula_text(value: Any) -> str:
     return text if isinstance(text, str) else str(value)
 
 
-def _load_pass(path: Path, data_only: bool) -> list[tuple[str, dict[tuple[int, int], tuple[Any, bool]], bool]]:
+def _load_pass(
+    path: Path, data_only: bool
+) -> list[tuple[str, dict[tuple[int, int], tuple[Any, bool]], bool]]:
     """One openpyxl read: per sheet, {(row, col): (value, is_formula)} for the non-empty cells, and whether
     the sheet's recorded extent goes beyond the rows and columns read."""
     import openpyxl

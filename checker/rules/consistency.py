@@ -304,6 +304,32 @@ def _d(text: str) -> date | None:
         return None
 
 
+def _periods(ctx) -> Iterator[tuple[str, str, date, date, str, str]]:
+    """(file, pointer, start, end, what in Danish, in English) for every dated period in the annexes."""
+
+    def one(rel, pointer, periode, da, en):
+        a, b = _d(periode.get("start")), _d(periode.get("slut"))
+        if a and b:
+            yield rel, pointer, a, b, da, en
+
+    for rel, doc in ctx.documents("delaftale"):
+        yield from one(rel, "/periode", doc["periode"], "Delaftalens periode", "The delaftale's period")
+        for k, act in enumerate(doc["aktiviteter"]):
+            if "periode" in act:
+                yield from one(
+                    rel,
+                    ptr("aktiviteter", k, "periode"),
+                    act["periode"],
+                    f"Aktiviteten »{act['navn']}«",
+                    f"The activity '{act['navn']}'",
+                )
+    for rel, doc in ctx.documents("milepaelsplan"):
+        if "periode" in doc:
+            yield from one(
+                rel, "/periode", doc["periode"], "Milepælsplanens periode", "The milestone plan's period"
+            )
+
+
 @rule(
     "date-outside-period",
     "period",
@@ -319,30 +345,10 @@ def _d(text: str) -> date | None:
 def dates_inside(ctx) -> Iterator[Hit]:
     start, end = ctx.period
     base = {"start": start.isoformat(), "slut": end.isoformat()}
-
-    def check(rel, pointer, periode, da, en):
-        a, b = _d(periode.get("start")), _d(periode.get("slut"))
-        if a and b and (a < start or b > end):
-            yield Hit(
-                rel, {**base, "hvad": da, "hvad_en": en, "fra": a.isoformat(), "til": b.isoformat()}, pointer
-            )
-
-    for rel, doc in ctx.documents("delaftale"):
-        yield from check(rel, "/periode", doc["periode"], "Delaftalens periode", "The delaftale's period")
-        for k, act in enumerate(doc["aktiviteter"]):
-            if "periode" in act:
-                yield from check(
-                    rel,
-                    ptr("aktiviteter", k, "periode"),
-                    act["periode"],
-                    f"Aktiviteten »{act['navn']}«",
-                    f"The activity '{act['navn']}'",
-                )
-    for rel, doc in ctx.documents("milepaelsplan"):
-        if "periode" in doc:
-            yield from check(
-                rel, "/periode", doc["periode"], "Milepælsplanens periode", "The milestone plan's period"
-            )
+    for rel, pointer, a, b, da, en in _periods(ctx):
+        if a < start or b > end:
+            params = {**base, "hvad": da, "hvad_en": en, "fra": a.isoformat(), "til": b.isoformat()}
+            yield Hit(rel, params, pointer)
     yield from _skema_dates(ctx, base, start, end)
 
 
@@ -392,27 +398,9 @@ def _skema_dates(ctx, base: dict, start: date, end: date) -> Iterator[Hit]:
     source=("Samarbejdsaftalens periode", "The agreement's period"),
 )
 def date_order(ctx) -> Iterator[Hit]:
-    def check(rel, pointer, periode, da, en):
-        a, b = _d(periode.get("start")), _d(periode.get("slut"))
-        if a and b and a > b:
+    for rel, pointer, a, b, da, en in _periods(ctx):
+        if a > b:
             yield Hit(rel, {"hvad": da, "hvad_en": en, "fra": a.isoformat(), "til": b.isoformat()}, pointer)
-
-    for rel, doc in ctx.documents("delaftale"):
-        yield from check(rel, "/periode", doc["periode"], "Delaftalens periode", "The delaftale's period")
-        for k, act in enumerate(doc["aktiviteter"]):
-            if "periode" in act:
-                yield from check(
-                    rel,
-                    ptr("aktiviteter", k, "periode"),
-                    act["periode"],
-                    f"Aktiviteten »{act['navn']}«",
-                    f"The activity '{act['navn']}'",
-                )
-    for rel, doc in ctx.documents("milepaelsplan"):
-        if "periode" in doc:
-            yield from check(
-                rel, "/periode", doc["periode"], "Milepælsplanens periode", "The milestone plan's period"
-            )
 
 
 @rule(

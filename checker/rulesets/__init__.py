@@ -152,21 +152,11 @@ def load(ruleset_id: str, extra: Path | None = None) -> RuleSet | None:
 def _parse(path: Path) -> RuleSet:
     from jsonschema import Draft202012Validator
 
-    from checker.jsonsource import load as load_json
+    from checker.jsonsource import load_strict
     from checker.schema import SchemaRegistry
 
     # through the dossier loader: a size limit, a depth limit, a byte order mark allowed, duplicate keys
-    source, findings = load_json(path, path.name)
-    errors = [f for f in findings if f.severity.value == "error"]
-    if source is None or errors:
-        first = (errors or findings)[0]
-        where = f":{first.line}" if first.line else ""
-        raise CouldNotRun(
-            Text(
-                f"Regelsættet {path}{where} kan ikke læses: {first.message.da}",
-                f"The rule set {path}{where} cannot be read: {first.message.en}",
-            )
-        )
+    source = load_strict(path, path.name, Text("Regelsættet kan ikke læses.", "The rule set cannot be read."))
     data = source.data
     registry = SchemaRegistry()
     validator = Draft202012Validator(registry.by_file["regelsaet.schema.json"], registry=registry.registry)
