@@ -108,10 +108,13 @@ def render_docx(
     images: dict[str, Path] | None = None,
     properties: dict[str, Any] | None = None,
     context_for=None,
+    descriptions: dict[str, str] | None = None,
 ) -> bytes:
     """Render one template to .docx bytes (nothing is written); `properties` set the document's core
     properties (title, language, dates); `context_for(tpl)`, when given, adds context that needs the
-    template itself (inline images inside lists). Raises RenderError."""
+    template itself (inline images inside lists); `descriptions` give each picture, by its image file's
+    name ("organisationsdiagram.png"), the alternative text a screen reader reads (and that LibreOffice
+    carries into the PDF as the figure's /Alt). Raises RenderError."""
     from docx.opc.exceptions import PackageNotFoundError
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
@@ -126,6 +129,8 @@ def render_docx(
         if context_for is not None:
             ctx.update(context_for(tpl))
         tpl.render(ctx, jinja_env=environment(), autoescape=True)
+        if descriptions:
+            describe_pictures(tpl.docx, descriptions)
         for key, value in (properties or {}).items():
             setattr(tpl.docx.core_properties, key, value)
         out = io.BytesIO()
@@ -172,6 +177,20 @@ def render_docx(
             )
         ) from None
     return out.getvalue()
+
+
+def describe_pictures(document, descriptions: dict[str, str]) -> None:
+    """Set the alternative text (wp:docPr/@descr) of every inline picture whose image file name
+    (pic:cNvPr/@name) is in `descriptions`."""
+    from docx.oxml.ns import qn
+
+    for inline in document.inline_shapes:
+        element = inline._inline
+        pic = element.find(".//" + qn("pic:cNvPr"))
+        text = descriptions.get(pic.get("name")) if pic is not None else None
+        if text:
+            element.docPr.set("descr", text)
+            pic.set("descr", text)
 
 
 def _guard(template: Path) -> None:
