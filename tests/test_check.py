@@ -274,3 +274,24 @@ def test_a_malformed_as_of_date_exits_2_with_a_message_in_every_command(run, tmp
     assert code == 2
     assert "--as-of »31.3.2021« er ikke en dato (ÅÅÅÅ-MM-DD)." in err
     assert "Traceback" not in out + err
+
+
+def test_the_text_report_shows_the_place_of_every_finding(run, viborg):
+    """line:column in JSON, sheet!cell in a workbook, the page of a PDF – never "-" for a finding that has one."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(viborg / "budget.xlsx")
+    wb["Finansiering"]["F11"] = 1
+    wb.save(viborg / "budget.xlsx")
+    data = load(viborg / "samarbejdsaftale.json")
+    data["beskrivelse"]["beboere"] = 3221
+    dump(viborg / "samarbejdsaftale.json", data)
+    code, out, _ = run("check", viborg, "--lang", "en")
+    assert code == 1
+    lines = out.splitlines()
+    assert any(line.split()[:2] == ["Finansiering!F11", "error"] for line in lines), out
+    assert any(line.split()[:3] == ["page", "1", "error"] for line in lines), out
+    code, out, _ = run("check", viborg, "--format", "json")
+    places = [(f["line"], f["cell"], f["page"]) for f in json.loads(out)["findings"]]
+    text_places = [line.split()[0] for line in lines if line.startswith("  ") and not line.startswith("     ")]
+    assert text_places.count("-") == sum(1 for p in places if p == (None, None, None))

@@ -27,6 +27,8 @@ def markdown(rules: dict) -> str:
         lines += [f"## {name.da} / {name.en}", ""]
         for r in members:
             lines += [
+                f'<a id="{r.code}"></a>',
+                "",
                 f"### `{r.code}` – {r.title.da}",
                 "",
                 f"*{r.title.en}.* Severity: **{_SEV[r.severity]}**.",

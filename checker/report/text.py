@@ -15,6 +15,18 @@ _SEVERITY = {
 }
 
 
+def place_of(f, lang: str) -> str:
+    """Where a finding is, as a reader finds it: line:column in a JSON file, sheet!cell in a workbook, the
+    page of a PDF; "-" only for a finding about the file as a whole."""
+    if f.line:
+        return f"{f.line}:{f.column}"
+    if f.cell:
+        return f.cell
+    if f.page:
+        return f"{'page' if lang == 'en' else 'side'} {f.page}"
+    return "-"
+
+
 def render(result: Result, lang: str) -> str:
     lines: list[str] = []
     findings = result.sorted_findings()
@@ -27,7 +39,7 @@ def render(result: Result, lang: str) -> str:
                 lines.append("")
             lines.append(click.style(str(base / f.file), bold=True))
         da, en, colour = _SEVERITY[f.severity]
-        where = f"{f.line}:{f.column}" if f.line else "-"
+        where = place_of(f, lang)
         head = f"  {where:>7}  {click.style(en if lang == 'en' else da, fg=colour)}  {f.code}"
         lines.append(head)
         place = f.label.get(lang) if f.label else ""
