@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,16 +34,72 @@ TEMPLATES = {
     "beredskabsplan": "beredskabsplan.docx",
 }
 ORDER = ["strategisk-samarbejdsaftale", "delaftale", "kommissorium", "milepaelsplan", "beredskabsplan"]
-# Word files carry these properties instead of "now", so the same sources give the same documents; the
-# title (set per document) becomes the PDF's title, the language its /Lang.
-_FIXED = datetime(2000, 1, 1)
-FIXED_PROPERTIES = {
-    "language": "da-DK",
-    "created": _FIXED,
-    "modified": _FIXED,
-    "last_printed": _FIXED,
-    "revision": 1,
+# Every Word file says it is Danish (the PDF's /Lang) and has its own title (the PDF's title); its dates
+# are the build's document time (document_time), never "now", so the same sources give the same
+# documents; see docs/pdfa.md.
+FIXED_PROPERTIES = {"language": "da-DK", "revision": 1, "last_printed": None}
+# one word each: LibreOffice splits keywords at spaces when it writes the PDF's
+KEYWORDS = ["boligsocial", "Landsbyggefonden"]
+DOCTYPE_WORDS = {
+    "strategisk-samarbejdsaftale": "samarbejdsaftale",
+    "delaftale": "delaftale",
+    "kommissorium": "kommissorium",
+    "milepaelsplan": "milepælsplan",
+    "beredskabsplan": "beredskabsplan",
 }
+
+
+def document_time(aftale: dict) -> datetime | None:
+    """The date a build's documents carry as created and modified (Word) and as creation date (the
+    organisationsdiagram's PDF): SOURCE_DATE_EPOCH when set (the reproducible-builds convention, seconds
+    since 1970 UTC); otherwise the date of the agreement's version (``version.dato``, or the date its
+    entry in ``historik`` gives); otherwise none, and the documents claim no date. Never the time of the
+    build, so that two builds of the same sources give the same documents."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError):
+            raise CouldNotRun(
+                Text(
+                    f"SOURCE_DATE_EPOCH skal være et helt antal sekunder siden 1970, ikke »{epoch}«.",
+                    f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not '{epoch}'.",
+                )
+            ) from None
+    version = aftale.get("version") or {}
+    dated = version.get("dato") or next(
+        (
+            entry.get("dato")
+            for entry in reversed(aftale.get("historik") or [])
+            if entry.get("nummer") == version.get("nummer") and entry.get("dato")
+        ),
+        None,
+    )
+    if not dated:
+        return None
+    return datetime.combine(date.fromisoformat(str(dated)), datetime.min.time(), UTC)
+
+
+def document_properties(
+    title: str, doctype: str, *, draft: bool, example: bool, when: datetime | None
+) -> dict[str, Any]:
+    """The core properties of one built Word file (checker.assemble.render.set_properties): its title,
+    keywords that say what it is ("udkast" for a draft, "eksempel" for invented example data; never the
+    template's "skabelon"), category "Udkast" for a draft, and the build's document time (none when
+    document_time has none)."""
+    keywords = [*KEYWORDS, DOCTYPE_WORDS.get(doctype, doctype)]
+    if draft:
+        keywords.append("udkast")
+    if example:
+        keywords.append("eksempel")
+    return {
+        **FIXED_PROPERTIES,
+        "title": title,
+        "keywords": "; ".join(keywords),
+        "category": "Udkast" if draft else "",
+        "created": when,
+        "modified": when,
+    }
 
 
 class BuildRefused(Exception):
@@ -149,8 +205,12 @@ def build(
         raise CouldNotRun(
             Text(f"Kan ikke oprette {out}: {exc.strerror}.", f"Cannot create {out}: {exc.strerror}.")
         ) from None
+    when = document_time(aftale)
     try:
-        diagram_png, diagram_pdf = orgchart.draw(aftale, staging)
+        png, drawn = orgchart.sketch(aftale)
+        diagram_png, diagram_pdf = staging / "organisationsdiagram.png", staging / "organisationsdiagram.pdf"
+        diagram_png.write_bytes(png)
+        diagram_text = orgchart.describe(aftale)
         rendered: list[tuple[str, str, Path]] = []
         jobs: list[dict[str, Any]] = []
         for rel, doctype, data in docs:
@@ -159,9 +219,10 @@ def build(
                 "udkast": draft,
                 "eksempel": view.is_example(aftale, data),
             }
-            images = None
+            images = descriptions = None
             if doctype == "strategisk-samarbejdsaftale":
                 images = {"organisationsdiagram": diagram_png}
+                descriptions = {diagram_png.name: diagram_text}
             else:
                 context["dokument"] = view.document(data, doctype, aftale)
             if doctype == "kommissorium":
@@ -169,12 +230,19 @@ def build(
                 if organ is None:  # reported by the check; a draft still gets a document
                     organ = {"id": data["organ"], "navn": data["organ"]}
                 context["organ"] = organ
-            properties = {"title": data.get("titel") or aftale["titel"], **FIXED_PROPERTIES}
+            properties = document_properties(
+                data.get("titel") or aftale["titel"],
+                doctype,
+                draft=draft,
+                example=context["eksempel"],
+                when=when,
+            )
             jobs.append(
                 {
                     "template": templates / TEMPLATES[doctype],
                     "context": context,
                     "images": images,
+                    "descriptions": descriptions,
                     "properties": properties,
                 }
             )
@@ -183,10 +251,21 @@ def build(
         for (_rel, _doctype, target), data in zip(rendered, render_many(jobs), strict=True):
             target.write_bytes(data)
         outputs = [diagram_png, diagram_pdf] + [t for _r, _d, t in rendered]
+
+        def write_diagram_pdf() -> None:
+            diagram_pdf.write_bytes(orgchart.pdfa(aftale, drawn, when=when))
+
         if pdf:
+            import resource  # noqa: F401 - loaded before the thread starts: the forked soffice child imports it
+            from concurrent.futures import ThreadPoolExecutor
+
             from checker.assemble.pdf import convert
 
-            pdfs = convert([t for _r, _d, t in rendered], staging)
+            # the diagram's PDF/A step (pikepdf, about 0.1 s) runs while LibreOffice converts the Word files
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aftale-diagram") as pool:
+                diagram = pool.submit(write_diagram_pdf)
+                pdfs = convert([t for _r, _d, t in rendered], staging)
+                diagram.result()
             outputs += pdfs
             signed = {
                 pdf_path
@@ -210,6 +289,8 @@ def build(
                         documents=others,
                     )
                     _add_signature_fields(pdf_path, data, requirement)
+        else:
+            write_diagram_pdf()
         manifest = _manifest(
             root, check, draft, templates, [t for _r, t, _p in rendered], outputs, docs, aftale, sources
         )
@@ -251,6 +332,7 @@ def _add_signature_fields(pdf_path: Path, data: dict, requirement: dict) -> None
         pdf_path,
         [(field_name(labels[label]), page, box) for label, (page, box) in found.items()],
         requirement,
+        parties={field_name(party): party for party in labels.values()},
     )
 
 

@@ -8,6 +8,7 @@ variable, never a blank field.
 from __future__ import annotations
 
 import io
+import re
 import stat
 import zipfile
 from pathlib import Path
@@ -111,10 +112,10 @@ def render_docx(
     descriptions: dict[str, str] | None = None,
 ) -> bytes:
     """Render one template to .docx bytes (nothing is written); `properties` set the document's core
-    properties (title, language, dates); `context_for(tpl)`, when given, adds context that needs the
-    template itself (inline images inside lists); `descriptions` give each picture, by its image file's
-    name ("organisationsdiagram.png"), the alternative text a screen reader reads (and that LibreOffice
-    carries into the PDF as the figure's /Alt). Raises RenderError."""
+    properties (title, language, dates; see set_properties); `context_for(tpl)`, when given, adds
+    context that needs the template itself (inline images inside lists); `descriptions` give each
+    picture, by its image file's name ("organisationsdiagram.png"), the alternative text a screen
+    reader reads (and that LibreOffice carries into the PDF as the figure's /Alt). Raises RenderError."""
     from docx.opc.exceptions import PackageNotFoundError
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
@@ -129,10 +130,10 @@ def render_docx(
         if context_for is not None:
             ctx.update(context_for(tpl))
         tpl.render(ctx, jinja_env=environment(), autoescape=True)
+        order_cell_properties(tpl.docx)
         if descriptions:
             describe_pictures(tpl.docx, descriptions)
-        for key, value in (properties or {}).items():
-            setattr(tpl.docx.core_properties, key, value)
+        set_properties(tpl.docx, properties or {})
         out = io.BytesIO()
         tpl.save(out)
     except UndefinedError as exc:
@@ -177,6 +178,129 @@ def render_docx(
             )
         ) from None
     return out.getvalue()
+
+
+# A rendered document is no template: these marks of the template's own properties are dropped.
+TEMPLATE_MARKS = ("skabelon", "template")
+# python-docx's names of the core properties -> their elements, so that a property can be removed
+# (python-docx can only set them, and would leave an empty element for "").
+_CORE_ELEMENTS = {
+    "title": "dc:title",
+    "subject": "dc:subject",
+    "author": "dc:creator",
+    "keywords": "cp:keywords",
+    "comments": "dc:description",
+    "last_modified_by": "cp:lastModifiedBy",
+    "revision": "cp:revision",
+    "category": "cp:category",
+    "language": "dc:language",
+    "identifier": "dc:identifier",
+    "content_status": "cp:contentStatus",
+    "version": "cp:version",
+    "created": "dcterms:created",
+    "modified": "dcterms:modified",
+    "last_printed": "cp:lastPrinted",
+}
+# Statistics Word counted for the template (pages, words, editing time): wrong for a rendered document,
+# and Word counts them again when it saves.
+_STALE_APP_ELEMENTS = (
+    "AppVersion",
+    "TotalTime",
+    "Pages",
+    "Words",
+    "Characters",
+    "CharactersWithSpaces",
+    "Lines",
+    "Paragraphs",
+)
+
+
+def set_properties(document, properties: dict[str, Any]) -> None:
+    """The rendered document's properties. From the template's core properties, the marks that describe
+    the template (a keyword "skabelon", the category "Skabelon", a comment about the template) are
+    dropped; then each of `properties` is set (python-docx's core property names: title, subject,
+    keywords, category, comments, language, created, modified, last_printed, revision, ...), and one
+    given as None or "" is removed (as is every empty one), so that a document never claims a date
+    nobody recorded. The extended properties (docProps/app.xml) name aftale as the application that made
+    the document, not the program the template was last saved with, and lose the template's
+    statistics."""
+    core = document.core_properties
+    words = [w.strip() for w in re.split(r"[;,]", core.keywords or "") if w.strip()]
+    cleaned = {"keywords": "; ".join(w for w in words if w.casefold() not in TEMPLATE_MARKS)}
+    if (core.category or "").strip().casefold() in TEMPLATE_MARKS:
+        cleaned["category"] = None
+    if any(mark in (core.comments or "").casefold() for mark in TEMPLATE_MARKS):
+        cleaned["comments"] = None
+    for key, value in {**cleaned, **properties}.items():
+        if value is None or value == "":
+            _remove_core(core, key)
+        else:
+            setattr(core, key, value)
+    for element in list(core._element):  # docxtpl leaves empty ones behind (dc:identifier)
+        if not (element.text or "").strip() and len(element) == 0:
+            core._element.remove(element)
+    _set_application(document)
+
+
+def _remove_core(core, key: str) -> None:
+    from docx.oxml.ns import qn
+
+    if key not in _CORE_ELEMENTS:  # a caller's mistake, not the template's: not a RenderError
+        raise AttributeError(f"no core property {key!r}")
+    for element in core._element.findall(qn(_CORE_ELEMENTS[key])):
+        core._element.remove(element)
+
+
+def _set_application(document) -> None:
+    """docProps/app.xml: Application "aftale <version>"; the template's version and statistics gone."""
+    from docx.oxml import parse_xml
+    from lxml import etree
+
+    from checker import __version__
+
+    part = next((p for p in document.part.package.iter_parts() if p.partname == "/docProps/app.xml"), None)
+    if part is None:  # a template without extended properties: nothing claims an application
+        return
+    root = part._element if hasattr(part, "_element") else parse_xml(part.blob)
+    ns = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    for name in _STALE_APP_ELEMENTS:
+        for element in root.findall(ns + name):
+            root.remove(element)
+    application = root.find(ns + "Application")
+    if application is None:  # the schema leaves the order free (xsd:all)
+        application = etree.SubElement(root, ns + "Application")
+    application.text = f"aftale {__version__}"
+    if not hasattr(part, "_element"):
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# The order ECMA-376 (transitional) gives the children of a table cell's properties, w:tcPr.
+_TCPR_ORDER = (
+    "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText vAlign "
+    "hideMark headers cellIns cellDel cellMerge tcPrChange"
+).split()
+
+
+def order_cell_properties(document) -> None:
+    """Put every w:tcPr's children in the schema's order, in the body, headers and footers. docxtpl's
+    {% cellbg %} puts its w:shd first, before a w:tcW that Word writes into every cell it saves; Word
+    and LibreOffice read either order, but the file would not be valid Word XML."""
+    from docx.oxml.ns import qn
+
+    rank = {qn(f"w:{name}"): i for i, name in enumerate(_TCPR_ORDER)}
+    parts = [document.element]
+    for section in document.sections:
+        for hf in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+            if hf._has_definition:
+                parts.append(hf._element)
+    for root in parts:
+        for tcpr in root.iter(qn("w:tcPr")):
+            children = list(tcpr)
+            ordered = sorted(children, key=lambda c: rank.get(c.tag, len(rank)))
+            if ordered != children:
+                for child in children:
+                    tcpr.remove(child)
+                tcpr.extend(ordered)
 
 
 def describe_pictures(document, descriptions: dict[str, str]) -> None:

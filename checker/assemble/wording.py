@@ -195,8 +195,6 @@ def _figures(criterion: dict) -> str:
     maal = criterion["maal"]
     if "vaerdi" not in criterion["baseline"] or maal["type"] in ("taerskel", "loft"):
         return ""
-    if maal["type"] == "aarlig_aendring" and maal.get("beregning") == "lineaer":
-        return ""  # the engine computes the compounding reading only
     targets = [t for t in targets_for(criterion, "") if t.maal is not None]
     enhed = criterion["enhed"]
     if not targets:

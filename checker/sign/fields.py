@@ -326,12 +326,26 @@ def _to_user_space(page, box) -> Box:
 # --------------------------------------------------------------------------- adding the fields
 
 
+TOOLTIP = "Underskrift: {party}"
+
+
+def tooltip(party: str) -> str:
+    """What a reader shows (and a screen reader says) for a party's signature field, its /TU:
+    "Underskrift: Viborg Kommune"."""
+    return TOOLTIP.format(party=" ".join(party.split()))
+
+
 def add_signature_fields(
-    pdf: Path, fields: list[tuple[str, int, Box]], requirement: dict | None = None
+    pdf: Path,
+    fields: list[tuple[str, int, Box]],
+    requirement: dict | None = None,
+    *,
+    parties: dict[str, str] | None = None,
 ) -> None:
     """Add empty, visible signature fields (name, 0-based page, box in user space) and, when given, the
     signing requirement (checker.sign.requirement) by one incremental update, replacing the file
-    atomically."""
+    atomically. `parties` maps a field name to the party who signs there; that field's tooltip (/TU,
+    the text readers and screen readers give for the field) then names the party (tooltip())."""
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
@@ -377,7 +391,16 @@ def add_signature_fields(
             lx, ux = sorted((x1, x2))
             ly, uy = sorted((y1, y2))
             box = (math.ceil(lx), math.ceil(ly), math.floor(ux), math.floor(uy))
-            append_signature_field(writer, SigFieldSpec(sig_field_name=name, on_page=page, box=box))
+            party = (parties or {}).get(name)
+            append_signature_field(
+                writer,
+                SigFieldSpec(
+                    sig_field_name=name,
+                    on_page=page,
+                    box=box,
+                    readable_field_name=tooltip(party) if party else None,
+                ),
+            )
         if requirement is not None:
             embed(writer, requirement)
         out = io.BytesIO()
