@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,6 @@ from checker.jsonsource import read_json
 APPROVAL_MARK = Text("[kræver LBF's godkendelse]", "[needs LBF approval]")
 TEMPLATE_NAME = "aendringsoversigt.docx"
 # Fixed dates, as `aftale build` uses, so the same changes give the same document.
-_FIXED = datetime(2000, 1, 1)
 
 
 # ---------------------------------------------------------------------------------------------- text
@@ -146,14 +144,18 @@ def write_aendringsoversigt(
 
     template = Path(template) if template else template_dir() / TEMPLATE_NAME
     out_docx = Path(out_docx)
+    from checker.assemble.build import document_time
+
     helhedsplan = aftale_new.get("helhedsplan") if isinstance(aftale_new, dict) else None
+    when = document_time(aftale_new) if isinstance(aftale_new, dict) else None
     properties = {
         "title": f"Ændringsoversigt – {helhedsplan}" if helhedsplan else "Ændringsoversigt",
         "subject": "Ændringsoversigt",
         "language": "da-DK",
-        "created": _FIXED,
-        "modified": _FIXED,
-        "last_printed": _FIXED,
+        # the new version's date (or SOURCE_DATE_EPOCH), as for the built documents; no date if none
+        "created": when,
+        "modified": when,
+        "last_printed": None,
         "revision": 1,
     }
     data = render_docx(
