@@ -55,7 +55,12 @@ def main() -> None:
                     times.setdefault(name, []).append(timed([AFTALE, "check", str(folder)]))
             target = w / f"new-{i}"
             args = [AFTALE, "new", str(target), "--start", "2025-09-01", "--omraade", "Nordbyen"]
-            args += ["--part", "kommune:Eksempelby Kommune", "--part", "boligorganisation:Boligforeningen Eksempelhjem"]
+            args += [
+                "--part",
+                "kommune:Eksempelby Kommune",
+                "--part",
+                "boligorganisation:Boligforeningen Eksempelhjem",
+            ]
             times.setdefault("new", []).append(timed(args, ok=(0,)))
             old = w / f"v1-{i}"
             shutil.copytree(ROOT / "agreements" / "viborg-2017-2021", old)

@@ -13,6 +13,14 @@ fraflytningsprocenter) are read from the dossier's JSON sources, never retyped, 
 against the figures the agreement states. The expenditure split per indsatsområde is an example:
 the agreement gives only the financing totals.
 
+What is invented says so where a reader looks (EKSEMPEL): the agreement names these annexes but
+does not contain them. budget.xlsx and aktivitetsskema.xlsx carry a red banner line at the top of
+their sheet and "EKSEMPEL" in the printed page header (the budget's totals are the agreement's; its
+split on project years and indsatsområder is invented; the activities come from the drafted example
+delaftaler); the central measurements PDF says EKSEMPEL at the top and bottom of every page (its
+figures are the agreement's, the document is not LBF's); the organisationsdiagram has an EKSEMPEL
+banner (the bodies are the agreement's, the drawing is not the parties').
+
 openpyxl writes formulas without cached values, so budget.xlsx is recalculated and re-saved
 with LibreOffice (soffice, headless) when it is installed; without it the script warns, and the
 checker would report the workbook as `xlsx-not-calculated`.
@@ -68,6 +76,12 @@ UDGIFTER = {
 DOC_DATE = dt.datetime(2017, 4, 1, 0, 0, 0, tzinfo=dt.UTC)
 CREATOR = "aftale (scripts/make_viborg_annexes.py)"
 BUDGET_NOTE = "Alle beløb i hele kroner. Finansieringen er aftalens afsnit 7; fordelingen på indsatsområder er et eksempel."
+BUDGET_BANNER = "EKSEMPEL – finansieringen i alt er aftalens afsnit 7; fordelingen på projektår og indsatsområder er opdigtet"
+AKTIVITET_BANNER = (
+    "EKSEMPEL – aktiviteterne er eksempler udarbejdet ud fra aftalen, ikke parternes eget skema"
+)
+PDF_BANNER = "EKSEMPEL – opstillet ud fra aftalens tal; ikke Landsbyggefondens eget bilag"
+SVG_BANNER = "EKSEMPEL – tegnet ud fra aftalens afsnit 2; ikke parternes eget organisationsdiagram"
 
 DATE_FMT = "d.m.yyyy"
 MONEY_FMT = "#,##0"
@@ -219,6 +233,7 @@ def write_budget(
     ws.cell(row=2, column=1, value=note).font = Font(italic=True, color="595959")
     if banner:
         ws.cell(row=3, column=1, value=banner).font = Font(bold=True, color="C00000")
+        ws.oddHeader.center.text = banner  # on every printed page too
 
     r = 4
     label(r, "Helhedsplan")
@@ -389,11 +404,13 @@ def write_aktivitetsskema(
     delaftaler: list[dict],
     *,
     banner: str | None = None,
+    title_banner: str | None = None,
     creator: str = CREATOR,
     doc_date: dt.datetime = DOC_DATE,
 ) -> list[list]:
     """One row per activity of the delaftaler; banner: a line shown under the title (the table then
-    starts a row lower)."""
+    starts a row lower); title_banner: a line shown instead of the title, in red, keeping the table
+    where it is (row 2). Either is also the printed page header."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -439,13 +456,19 @@ def write_aktivitetsskema(
     wb.properties.modified = doc_date.replace(tzinfo=None)
 
     start, slut = iso(aftale["periode"]["start"]), iso(aftale["periode"]["slut"])
-    ws.cell(
-        row=1, column=1, value=f"Aktivitetsskema - {aftale['helhedsplan']}, {da_date(start)}-{da_date(slut)}"
-    ).font = Font(bold=True, size=14)
+    title = f"Aktivitetsskema - {aftale['helhedsplan']}, {da_date(start)}-{da_date(slut)}"
+    if title_banner:
+        ws.cell(row=1, column=1, value=f"{title_banner}: {title}").font = Font(
+            bold=True, size=14, color="C00000"
+        )
+    else:
+        ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
     head = 2
     if banner:
         ws.cell(row=2, column=1, value=banner).font = Font(bold=True, color="C00000")
         head = 3
+    if banner or title_banner:
+        ws.oddHeader.center.text = banner or title_banner
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     for col, h in enumerate(headers, start=1):
         c = ws.cell(row=head, column=col, value=h)
@@ -512,26 +535,41 @@ def pdf_lines(aftale: dict) -> tuple[list[tuple[str, str]], list[str]]:
 def write_pdf(path: Path, aftale: dict) -> tuple[list[tuple[str, str]], list[str]]:
     from fpdf import FPDF
 
+    class ExamplePDF(FPDF):
+        def header(self) -> None:
+            self.set_font("Helvetica", "B", 11)
+            self.set_text_color(192, 0, 0)
+            self.cell(0, 6, PDF_BANNER, align="C", new_x="LMARGIN", new_y="NEXT")
+            self.set_text_color(0, 0, 0)
+            self.ln(2)
+
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font("Helvetica", "I", 8)
+            self.set_text_color(192, 0, 0)
+            self.cell(0, 5, f"EKSEMPEL – side {self.page_no()}", align="C")
+
     rows, extra = pdf_lines(aftale)
     start = iso(aftale["periode"]["start"])
     helhedsplan = aftale["helhedsplan"]
     areas = [o["navn"] for o in aftale["omraader"]]
 
-    pdf = FPDF(format="A4", unit="mm")
+    pdf = ExamplePDF(format="A4", unit="mm")
+    pdf.core_fonts_encoding = "windows-1252"  # the en dash of the banner
     pdf.set_creation_date(DOC_DATE)
-    pdf.set_title("Bilag med centralt genererede målinger ved indsatsens starttidspunkt")
+    pdf.set_title("Bilag med centralt genererede målinger ved indsatsens starttidspunkt (EKSEMPEL)")
     pdf.set_subject(f"Boligsocial indsats: {helhedsplan}")
     pdf.set_author("Landsbyggefonden (eksempel)")
     pdf.set_creator("aftale (scripts/make_viborg_annexes.py), eksempel")
     pdf.set_producer("fpdf2")
     pdf.set_lang("da")
-    pdf.set_margins(20, 20, 20)
+    pdf.set_margins(20, 15, 20)
     pdf.set_auto_page_break(True, margin=20)
     pdf.add_page()
 
     w = pdf.w - pdf.l_margin - pdf.r_margin
     pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(w, 9, "Landsbyggefonden", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(w, 9, "Landsbyggefonden (EKSEMPEL)", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "B", 12)
     pdf.multi_cell(
         w,
@@ -570,7 +608,7 @@ def write_pdf(path: Path, aftale: dict) -> tuple[list[tuple[str, str]], list[str
     pdf.multi_cell(
         w,
         4,
-        "Eksempelbilag dannet af aftale (scripts/make_viborg_annexes.py): tallene er overført fra den "
+        "EKSEMPEL: bilaget er dannet af aftale (scripts/make_viborg_annexes.py); tallene er overført fra den "
         "strategiske samarbejdsaftales afsnit 3 og 5.1. Landsbyggefondens eget bilag erstatter det.",
         new_x="LMARGIN",
         new_y="NEXT",
@@ -612,6 +650,7 @@ def write_svg(path: Path, aftale: dict) -> None:
         return f'<text x="{x}" y="{y}" class="note" text-anchor="{anchor}">{escape(text)}</text>'
 
     W, H = 960, 640
+    BAND = 40  # the EKSEMPEL banner above the diagram
     parts = [
         f'<text x="{W / 2:g}" y="34" class="head">Organisationsdiagram: {escape(aftale["helhedsplan"])}</text>',
         f'<text x="{W / 2:g}" y="56" class="sub">{da_date(start)}-{da_date(slut)} · indsatsområder {escape(omr)}</text>',
@@ -661,17 +700,21 @@ def write_svg(path: Path, aftale: dict) -> None:
     ]
     svg = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H + BAND}" viewBox="0 0 {W} {H + BAND}" '
         'font-family="Helvetica, Arial, sans-serif" xml:lang="da">\n'
-        f"  <title>Organisationsdiagram, {escape(aftale['helhedsplan'])}</title>\n"
+        f"  <title>EKSEMPEL: organisationsdiagram, {escape(aftale['helhedsplan'])}</title>\n"
         "  <style>\n"
+        "    .banner { font-size: 17px; font-weight: bold; text-anchor: middle; fill: #C00000; }\n"
         "    .head { font-size: 20px; font-weight: bold; text-anchor: middle; fill: #1F1F1F; }\n"
         "    .title { font-size: 16px; font-weight: bold; text-anchor: middle; fill: #1F1F1F; }\n"
         "    .sub { font-size: 13px; text-anchor: middle; fill: #333333; }\n"
         "    .note { font-size: 12px; font-style: italic; fill: #555555; }\n"
         "  </style>\n"
         '  <rect x="0" y="0" width="100%" height="100%" fill="#FFFFFF"/>\n'
-        "  " + "\n  ".join(parts) + "\n</svg>\n"
+        f'  <rect x="0" y="0" width="{W}" height="{BAND - 8}" fill="#FDECEC"/>\n'
+        f'  <text x="{W / 2:g}" y="{BAND - 16}" class="banner">{escape(SVG_BANNER)}</text>\n'
+        f'  <g transform="translate(0 {BAND})">\n'
+        "  " + "\n  ".join(parts) + "\n  </g>\n</svg>\n"
     )
     path.write_text(svg, encoding="utf-8")
 
@@ -734,6 +777,8 @@ def verify(dossier: Path, budget_info: dict, akt_rows: list[list], recalculated:
     if per_dates != [dt.date(2017, 4, 1), dt.date(2021, 3, 31)]:
         fail(f"Periode {per[:2]}")
     print(f"  Periode: {per[:2]}")
+    if not any(isinstance(c.value, str) and c.value.startswith("EKSEMPEL") for c in sv["A"][:4]):
+        fail("budget.xlsx siger ikke EKSEMPEL øverst")
     print(f"  Fra: {by_label.get('fra', [])[:4]}")
     print(f"  Til: {by_label.get('til', [])[:4]}")
 
@@ -752,6 +797,9 @@ def verify(dossier: Path, budget_info: dict, akt_rows: list[list], recalculated:
     print(
         f"aktivitetsskema.xlsx: ark {wa.sheetnames}, overskriftsrække {header_row[0].row}, {len(got_rows)} aktiviteter"
     )
+    for name in wa.sheetnames:
+        if not str(wa[name]["A1"].value or "").startswith("EKSEMPEL"):
+            fail(f"aktivitetsskema.xlsx, arket {name} siger ikke EKSEMPEL øverst")
     if len(got_rows) != 13:
         fail(f"{len(got_rows)} aktiviteter, ventede 13")
     for vals in got_rows:
@@ -766,8 +814,12 @@ def verify(dossier: Path, budget_info: dict, akt_rows: list[list], recalculated:
     # centrale-maalinger.pdf
     ppath = dossier / "centrale-maalinger.pdf"
     with pdfplumber.open(ppath) as pdf:
-        text = "\n".join(p.extract_text() or "" for p in pdf.pages)
+        pages = [p.extract_text() or "" for p in pdf.pages]
+        text = "\n".join(pages)
         meta = pdf.metadata
+    for number, page in enumerate(pages, start=1):
+        if PDF_BANNER not in page:
+            fail(f"centrale-maalinger.pdf side {number} siger ikke EKSEMPEL")
     lines = text.splitlines()
     print(
         f"centrale-maalinger.pdf: metadata Title={meta.get('Title')!r} CreationDate={meta.get('CreationDate')!r}"
@@ -792,6 +844,7 @@ def verify(dossier: Path, budget_info: dict, akt_rows: list[list], recalculated:
     if not raw.startswith(b'<?xml version="1.0" encoding="UTF-8"?>'):
         fail("SVG uden XML-erklæring")
     for must in (
+        SVG_BANNER,
         "Bestyrelsen",
         "Projektkoordineringsgruppen",
         "Beboerpanelet",
@@ -818,10 +871,12 @@ def main(argv: list[str] | None = None) -> int:
 
     aftale, delaftaler = load_dossier(dossier)
 
-    budget_info = write_budget(dossier / "budget.xlsx", aftale, delaftaler)
+    budget_info = write_budget(dossier / "budget.xlsx", aftale, delaftaler, banner=BUDGET_BANNER)
     recalculated = recalculate(dossier / "budget.xlsx")
     normalize_xlsx(dossier / "budget.xlsx")
-    akt_rows = write_aktivitetsskema(dossier / "aktivitetsskema.xlsx", aftale, delaftaler)
+    akt_rows = write_aktivitetsskema(
+        dossier / "aktivitetsskema.xlsx", aftale, delaftaler, title_banner=AKTIVITET_BANNER
+    )
     normalize_xlsx(dossier / "aktivitetsskema.xlsx")
     write_pdf(dossier / "centrale-maalinger.pdf", aftale)
     write_svg(dossier / "organisationsdiagram.svg", aftale)

@@ -2,7 +2,12 @@
 evidence files and minutes. EXAMPLE DATA: the seed agreement contains no follow-up; the figures are
 invented to show every audit status: most targets met, some not, one measurement missing
 (Vestervang's klagesager at the end of project year 3) and one evidence file changed after it was
-registered (the klagesager extract for project year 2).
+registered (the klagesager extract for project year 2). The register says so in its metadata
+(``oprindelse: eksempel``), and every evidence file and every set of minutes starts with the line
+"EKSEMPEL – opdigtede tal", so that no page of it can pass for real follow-up.
+
+Tryghed is registered as the agreement's reading records it: trygge and meget trygge together (one
+figure, no ``noegle``); the evidence file gives both answers and their sum.
 
 Run: .venv/bin/python scripts/make_viborg_followup.py
 """
@@ -34,6 +39,7 @@ FRAFLYTNING_2020 = {
     "Vestervang": 13.2,
 }
 YEAR_ENDS = ["2018-03-31", "2019-03-31", "2020-03-31", "2021-03-31"]
+BANNER = "EKSEMPEL – opdigtede tal, ikke en rigtig opfølgning"
 CHANGED_AFTER_REGISTRATION = f"{EVIDENCE}/klagesager-2019-03-31.csv"
 
 
@@ -42,9 +48,11 @@ def sha(path: Path) -> str:
 
 
 def write(rel: str, text: str) -> dict:
+    """An evidence file or minutes, marked as example data on its first line; returns its bevis."""
     path = DOSSIER / rel
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    marker = f"# {BANNER}\n" if rel.endswith(".csv") else f"{BANNER}\n"
+    path.write_text(marker + text, encoding="utf-8")
     return {"fil": rel, "sha256": sha(path)}
 
 
@@ -88,11 +96,16 @@ def main() -> None:
         )
     bevis = write(
         f"{EVIDENCE}/tilfredshedsundersoegelse-2020.txt",
-        "Tilfredshedsundersøgelse 2020 (helhedsplanen)\ntrygge: 51 %\nmeget trygge: 31 %\n",
+        "Tilfredshedsundersøgelse 2020 (helhedsplanen), voksne beboere\n"
+        "trygge: 51 %\nmeget trygge: 31 %\ntrygge og meget trygge i alt: 82 %\n",
     )
-    measure("5.1-tryghed", "2020-12-31", 51, "2020-11-30", "Tilfredshedsundersøgelse 2020", bevis, "trygge")
     measure(
-        "5.1-tryghed", "2020-12-31", 31, "2020-11-30", "Tilfredshedsundersøgelse 2020", bevis, "meget trygge"
+        "5.1-tryghed",
+        "2020-12-31",
+        82,
+        "2020-11-30",
+        "Tilfredshedsundersøgelse 2020: trygge 51 % og meget trygge 31 %",
+        bevis,
     )
     bevis = write(
         f"{EVIDENCE}/uu-uddannelsesparathed-2020-2021.txt",
@@ -183,12 +196,12 @@ def main() -> None:
             (f"{y}-10-25", "bestyrelse-orientering"),
             (f"{y + 1}-03-28", "bestyrelse-orientering"),
         ):
-            ref = write(f"{MINUTES}/{kind}-{date}.txt", f"Referat, {kind}, {date}\nEksempeldata.\n")
+            ref = write(f"{MINUTES}/{kind}-{date}.txt", f"Referat, {kind}, {date}\n")
             evalueringer.append({"evaluering": kind, "dato": date, "referat": ref})
         if year < 3:  # the report on project year 4 is due after the period
             ref = write(
                 f"{MINUTES}/lbf-afrapportering-{y + 1}-06-30.txt",
-                f"Årlig afrapportering til Landsbyggefonden for projektår {year + 1}\nEksempeldata.\n",
+                f"Årlig afrapportering til Landsbyggefonden for projektår {year + 1}\n",
             )
             evalueringer.append(
                 {"evaluering": "lbf-afrapportering", "dato": f"{y + 1}-06-30", "referat": ref}

@@ -28,8 +28,14 @@ def test_the_viborg_example_shows_every_status_as_of_mid_2020():
         "opfyldt": 23,
         "ikke opfyldt": 5,
         "mangler data": 1,
-        "ikke forfalden": 21,
+        "ikke forfalden": 20,
     }
+    assert result.eksempel is True and "opfundet" in result.eksempel_tekst
+    # only what is dated on or before 30.6.2020 is listed: 28 of the 48 measurements; the 20 later
+    # ones and 4 later evaluations are left out
+    assert sum(x.maalt is not None for x in result.lines) == 28
+    assert result.udeladt_efter == 24
+    assert all(x.maalt_dato <= "2020-06-30" for x in result.lines if x.maalt is not None)
     met = _line(result, "5.1-klagesager", "Ellekonebakken", "2018-03-31")
     assert (met.target.baseline, met.target.maal, met.maalt, met.status, met.bevis.status) == (
         32,
@@ -57,12 +63,15 @@ def test_the_viborg_example_shows_every_status_as_of_mid_2020():
 
 def test_registered_baselines_make_targets_and_open_readings_are_evaluated_as_recorded():
     result = audit(VIBORG, date(2021, 3, 31))
+    assert Counter(x.status for x in result.lines) == {"opfyldt": 40, "ikke opfyldt": 8, "mangler data": 1}
+    assert result.udeladt_efter == 0
     edu = _line(result, "5.3-uddannelse-18-29", None, "2020-12-31")
+    # "igen med 10%": on top of 2018's level, 38 × 1.05 × 1.10 = 43.89
     assert (edu.target.baseline, edu.target.maal, edu.maalt, edu.status) == (
         38,
-        D("41.8"),
+        D("43.89"),
         D("42.5"),
-        "opfyldt",
+        "ikke opfyldt",
     )
     topi = _line(result, "5.4-topi-roed", None, "2018-03-31")
     assert (topi.target.baseline, topi.target.maal, topi.maalt, topi.status) == (
@@ -71,9 +80,62 @@ def test_registered_baselines_make_targets_and_open_readings_are_evaluated_as_re
         23,
         "ikke opfyldt",
     )
-    tryghed = _line(result, "5.1-tryghed", "meget trygge", "2020-12-31")
-    assert (tryghed.target.sammenligning, tryghed.maalt, tryghed.status) == ("over", 31, "ikke opfyldt")
+    # tryghed: trygge and meget trygge together, 51 % + 31 % = 82 % against 46 % + 32 % = 78 %
+    tryghed = _line(result, "5.1-tryghed", None, "2020-12-31")
+    assert (tryghed.target.baseline, tryghed.target.sammenligning, tryghed.maalt, tryghed.status) == (
+        78,
+        "over",
+        82,
+        "opfyldt",
+    )
+    assert tryghed.target.laesning == "bedre end baseline, kategorierne lagt sammen"
     assert _line(result, "5.1-fraflytning", "Egeparken", "2020-12-31").target.aaben_laesning is True
+
+
+def test_measurements_dated_after_the_as_of_date_are_not_counted_listed_or_drawn():
+    """The 2018 figures of Danmarks Statistik (checkpoint 31.12.2018) are dated 15.2.2019: an audit as
+    of 31.1.2019 has not seen them, one as of 15.2.2019 has."""
+    from checker.followup.charts import by_criterion, describe
+    from checker.report.audit import as_dict, render_text
+
+    before = audit(VIBORG, date(2019, 1, 31))
+    assert Counter(x.status for x in before.lines) == {
+        "opfyldt": 6,
+        "ikke opfyldt": 3,
+        "mangler data": 2,
+        "ikke forfalden": 38,
+    }
+    assert sum(x.maalt is not None for x in before.lines) == 9
+    assert before.udeladt_efter == 51
+    for kriterium in ("5.3-uddannelse-18-29", "5.3-ledighed-18-29"):
+        line = _line(before, kriterium, None, "2018-12-31")
+        assert (line.maalt, line.maalt_dato, line.status, line.pointer) == (None, None, "mangler data", None)
+        words = describe(by_criterion(before)[kriterium], before.as_of)
+        assert "31.12.2018 mål" in words and "ikke målt, mangler data" in words and "målt 4" not in words
+    text = render_text(before, "da")
+    assert "31.12.2018: baseline 38 %, mål mindst 39,9 % (åben læsning), ikke målt – mangler data" in text
+    assert "51 registreringer dateret efter 31.1.2019 er ikke medregnet." in text
+    data = as_dict(before)
+    assert data["counts"] == {"opfyldt": 6, "ikke opfyldt": 3, "mangler data": 2, "ikke forfalden": 38}
+    assert data["udeladt_efter_as_of"] == 51
+    assert sum(x["maalt"] is not None for x in data["lines"]) == 9
+
+    after = audit(VIBORG, date(2019, 2, 15))
+    assert Counter(x.status for x in after.lines) == {"opfyldt": 7, "ikke opfyldt": 4, "ikke forfalden": 38}
+    assert sum(x.maalt is not None for x in after.lines) == 11
+    edu = _line(after, "5.3-uddannelse-18-29", None, "2018-12-31")
+    assert (edu.maalt, edu.status) == (D("40.2"), "opfyldt")
+    assert "31.12.2018 mål mindst 39,9 %, målt 40,2 %, opfyldt" in describe(
+        by_criterion(after)["5.3-uddannelse-18-29"], after.as_of
+    )
+
+
+def test_a_baseline_registered_after_the_as_of_date_is_not_yet_known():
+    result = audit(VIBORG, date(2017, 8, 31))  # the TOPI zero-point is dated 30.9.2017
+    topi = [x for x in result.lines if x.target.kriterium == "5.4-topi-roed"]
+    assert all(x.target.baseline is None and x.target.maal is None for x in topi)
+    edu = _line(result, "5.3-uddannelse-18-29", None, "2018-12-31")  # its zero-point: 30.6.2017
+    assert edu.target.baseline == 38
 
 
 def test_evaluations_per_project_year():
@@ -114,7 +176,11 @@ def test_audit_cli_exit_codes_and_json(run, viborg):
     assert code == 1  # a measurement is missing and an evidence file has changed
     assert report["documentation_missing"]
     code, out, _ = run("audit", VIBORG, "--as-of", "2020-06-30")
-    assert code == 1 and "Vestervang 31.3.2020: baseline 16, mål højst 13,72 (åben læsning), ikke målt – mangler data" in out
+    assert (
+        code == 1
+        and "Vestervang 31.3.2020: baseline 16, mål højst 13,72 (åben læsning), ikke målt – mangler data"
+        in out
+    )
     # complete the documentation: register the missing value and restore the changed evidence
     data = load(viborg / "opfoelgning.json")
     bevis = next(
@@ -152,7 +218,7 @@ def test_round_trip_template_filled_workbook_import_audit(run, viborg):
     (viborg / "opfoelgning.json").unlink()
     template = viborg.parent / "opfoelgning.xlsx"
     code, out, _ = run("followup", "template", viborg, "--out", template)
-    assert code == 0 and "50 rækker" in out
+    assert code == 0 and "49 rækker" in out
     (viborg / "udtraek.csv").write_text("afdeling;klagesager\nEllekonebakken;29\n", encoding="utf-8")
     wb = openpyxl.load_workbook(template)
     ws = wb["Opfølgning"]

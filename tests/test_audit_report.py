@@ -6,6 +6,7 @@ dossier's own follow-up register."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import date
@@ -242,6 +243,7 @@ def test_json_counts_and_an_exact_line(result):
     data = report.as_dict(result)
     text = json.dumps(data, ensure_ascii=False)  # JSON-ready as it is
     assert data["dossier"] == "viborg-2017-2021" and data["as_of"] == "2019-06-30"
+    assert (data["eksempel"], data["eksempel_tekst"], data["udeladt_efter_as_of"]) == (False, None, 0)
     assert data["counts"] == {"opfyldt": 3, "ikke opfyldt": 1, "mangler data": 3, "ikke forfalden": 2}
     assert data["counts_years"] == {"ok": 2, "mangler": 1, "ikke forfalden": 1}
     assert len(data["lines"]) == 9 and len(data["years"]) == 4
@@ -260,6 +262,8 @@ def test_json_counts_and_an_exact_line(result):
         "sammenligning": "hoejst",
         "maal_tekst": "hoejst 30.4",
         "maal_tekst_en": "hoejst 30.4",
+        "laesning": "",
+        "laesning_en": "",
         "aaben_laesning": False,
         "maalt": 29,
         "maalt_dato": "2018-03-31",
@@ -482,3 +486,133 @@ def test_html_dashboard_of_the_viborg_register_screenshot(tmp_path, chromium):
     assert run.returncode == 0, run.stderr[-2000:]
     png = shot.read_bytes()
     assert png[:8] == PNG and len(png) > 20_000
+
+
+# --- an example register says so in every output; charts have alternative text ------------------
+
+
+def example() -> AuditResult:
+    made = hand_built()
+    made.eksempel = True
+    made.eksempel_tekst = "Eksempeldata: tallene er opfundet."
+    return made
+
+
+def test_text_and_json_of_an_example_register_say_so():
+    result = example()
+    lines = report.render_text(result, "da").splitlines()
+    assert lines[1] == (
+        "EKSEMPEL – opfølgningsregistret er opdigtede eksempeldata, ikke en rigtig opfølgning. "
+        "Eksempeldata: tallene er opfundet."
+    )
+    assert (
+        lines[-1] == "EKSEMPEL – opfølgningsregistret er opdigtede eksempeldata, ikke en rigtig opfølgning."
+    )
+    english = report.render_text(result, "en").splitlines()
+    assert (
+        english[1]
+        == english[-1]
+        == "EXAMPLE – the follow-up register is invented example data, not real follow-up."
+    )
+    data = report.as_dict(result)
+    assert data["eksempel"] is True and data["eksempel_tekst"].startswith("EKSEMPEL – ")
+    assert "EKSEMPEL" not in report.render_text(hand_built(), "da")
+
+
+def test_xlsx_of_an_example_register_has_a_banner_on_every_sheet(tmp_path):
+    from openpyxl import load_workbook
+
+    result = example()
+    wb = load_workbook(report.write_xlsx(result, tmp_path / "revision.xlsx"))
+    for ws in wb.worksheets:
+        assert str(ws["A1"].value).startswith("EKSEMPEL – "), ws.title
+        assert ws.oddHeader.center.text.startswith("EKSEMPEL"), ws.title
+    ws = wb["Revision"]
+    assert [c.value for c in ws[2]][:2] == ["Kriterium", "Titel"]
+    assert ws.max_row == 2 + len(result.lines) and ws.freeze_panes == "A3"
+    assert wb.properties.title.endswith("(EKSEMPEL)")
+
+
+def test_open_readings_are_named_in_text_json_and_dashboard():
+    result = hand_built()
+    line = result.lines[6]  # fraflytning, open
+    line.target = dataclasses.replace(line.target, laesning="ændring i procent af baseline")
+    text = report.render_text(result, "da")
+    assert (
+        "    Målet er beregnet som ændring i procent af baseline; parterne har endnu ikke afklaret læsningen."
+        in text
+    )
+    assert report.as_dict(result)["lines"][6]["laesning"] == "ændring i procent af baseline"
+    html = report.render_html(result, {})
+    assert "Målet er beregnet som ændring i procent af baseline" in html
+
+
+def test_chart_descriptions_say_what_the_chart_shows(result):
+    from checker.followup.charts import criterion_descriptions
+
+    words = criterion_descriptions(result)
+    assert list(words) == ["5.1-klagesager", "5.1-fraflytning", "5.4-topi-roed"]
+    assert words["5.1-klagesager"] == (
+        "Graf over Klagesager (5.1-klagesager), opgjort pr. 30.6.2019: mål og målte værdier (antal) ved "
+        "kontrolpunkterne 31.3.2018, 31.3.2019 og 31.3.2020. "
+        "Ellekonebakken: 31.3.2018 mål højst 30,4, målt 29, opfyldt; 31.3.2019 mål højst 28,88, målt 30, "
+        "ikke opfyldt; 31.3.2020 mål højst 27,44, ikke målt, ikke forfalden. "
+        "Vestervang: 31.3.2018 mål højst 15,2, målt 15, opfyldt; 31.3.2019 mål højst 14,44, ikke målt, "
+        "mangler data; 31.3.2020 mål højst 13,72, ikke målt, ikke forfalden. "
+        "I alt 2 opfyldt, 1 ikke opfyldt, 1 mangler data, 2 ikke forfalden."
+    )
+    assert "mål ukendt (baseline mangler), målt 22, mangler data" in words["5.4-topi-roed"]
+
+
+def test_html_of_an_example_register_has_a_banner_and_chart_text(tmp_path):
+    from checker.followup.charts import criterion_descriptions
+
+    result = example()
+    html = report.write_html(result, tmp_path / "revision.html").read_text(encoding="utf-8")
+    assert '<p class="eksempel" id="eksempel" role="note">EKSEMPEL – ' in html
+    assert "<title>EKSEMPEL – Revision: viborg-2017-2021</title>" in html
+    assert ".eksempel{position:sticky" in html and "@media print{.eksempel{position:fixed" in html
+    for words in criterion_descriptions(result).values():
+        assert f'alt="{words}"' in html
+    assert "eksempel" not in report.render_html(hand_built(), {}).split("</style>")[1]
+
+
+def test_word_report_and_pdf_of_the_viborg_example_register(tmp_path):
+    """The ten charts have their data in words as alternative text, and every page says EKSEMPEL."""
+    import pdfplumber
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from checker.followup.audit import audit
+    from checker.followup.charts import criterion_descriptions
+
+    result = audit(VIBORG, date(2020, 6, 30))
+    out = tmp_path / "revisionsrapport.docx"
+    report.write_report(result, out, helhedsplan="den boligsociale Helhedsplan i Viborg")
+    doc = Document(str(out))
+    words = criterion_descriptions(result)
+    assert len(words) == len(doc.inline_shapes) == 10
+    described = [shape._inline.docPr.get("descr") for shape in doc.inline_shapes]
+    assert described == list(words.values())
+    names = [shape._inline.find(".//" + qn("pic:cNvPr")).get("name") for shape in doc.inline_shapes]
+    assert names == [f"{cid}.png" for cid in words]
+    for section in doc.sections:
+        assert "EKSEMPEL – opdigtede opfølgningsdata, ikke en rigtig opfølgning" in " ".join(
+            p.text for p in section.header.paragraphs
+        )
+    assert doc.paragraphs[0].text.startswith("EKSEMPEL – opfølgningsregistret er opdigtede eksempeldata")
+    assert doc.core_properties.title.endswith("(EKSEMPEL)")
+    with pdfplumber.open(out.with_suffix(".pdf")) as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    assert len(pages) > 3
+    assert all("EKSEMPEL" in page for page in pages)
+
+
+def test_word_report_of_a_real_register_says_nothing_of_examples(result, tmp_path):
+    from docx import Document
+
+    made = report.write_report(result, tmp_path / "r.docx", pdf=False)
+    doc = Document(str(made[0]))
+    assert all("EKSEMPEL" not in p.text for s in doc.sections for p in s.header.paragraphs)
+    assert all("EKSEMPEL" not in p.text for p in doc.paragraphs)
+    assert all(shape._inline.docPr.get("descr", "").startswith("Graf over ") for shape in doc.inline_shapes)

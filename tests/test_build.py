@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from tests.conftest import VIBORG, dump, load
+from tests.conftest import VIBORG, dump, load, normalise
 
 AREAS = ["Houlkærparken", "Houlkærvænget", "Ellekonebakken", "Egeparken", "Rødkærparken", "Vestervang"]
 PARTIES = [
@@ -262,9 +262,10 @@ def test_the_agreement_pdf_holds_every_party_area_figure_baseline_and_data_sourc
     }
     for b in baselines:
         assert b in text, b
+    joined = normalise(text)  # a line broken after a hyphen ("2015-" / "2017") joined again
     for area in aftale["indsatsomraader"]["omraader"]:
         for c in area["succeskriterier"]:
-            assert squash(c["datakilde"]["tekst"]) in text, c["id"]
+            assert normalise(c["datakilde"]["tekst"]) in joined, c["id"]
     assert (
         "5.1 Tryghed og trivsel" in text
         and "5.3 Uddannelse og beskæftigelse" in text

@@ -293,5 +293,7 @@ def test_the_text_report_shows_the_place_of_every_finding(run, viborg):
     assert any(line.split()[:3] == ["page", "1", "error"] for line in lines), out
     code, out, _ = run("check", viborg, "--format", "json")
     places = [(f["line"], f["cell"], f["page"]) for f in json.loads(out)["findings"]]
-    text_places = [line.split()[0] for line in lines if line.startswith("  ") and not line.startswith("     ")]
+    text_places = [
+        line.split()[0] for line in lines if line.startswith("  ") and not line.startswith("     ")
+    ]
     assert text_places.count("-") == sum(1 for p in places if p == (None, None, None))

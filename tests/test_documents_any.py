@@ -226,7 +226,7 @@ def test_criteria_tables_give_each_target_in_words_and_figures(agreement_text):
         # an open question: the reading used, and that it is not settled
         "−2 % fra 2015-niveauet ved opgørelsen pr. 31.12.2020, den sidste i perioden – "
         "læst som ændring i procent af baseline; læsning ikke afklaret",
-        "+5 % i 2018 og +10 % i 2020, begge regnet fra niveauet ved projektets start – læst som ændring "
+        "+5 % i 2018 og +15,5 % i 2020, begge regnet fra niveauet ved projektets start – læst som ændring "
         "i procent af baseline, hvert kontrolpunkt regnet fra baseline; læsning ikke afklaret",
         "−5 % pr. år fra baseline (sammensat); opgøres 31.3.2018, 31.3.2019, 31.3.2020 og 31.3.2021",
     ):
@@ -468,7 +468,8 @@ OPEN = {"spoergsmaal": "Lineært eller sammensat?", "status": "aaben"}
                 {"tidspunkt": "2021", "vaerdi": 40},
                 aabent_spoergsmaal=OPEN,
             ),
-            "−3 % pr. år fra 2021-niveauet (lineært); opgøres 31.8.2023 og 31.8.2024 – læst som lineær ændring "
+            "−3 % pr. år fra 2021-niveauet (lineært); opgøres 31.8.2023 og 31.8.2024 (dvs. højst 38,8 % pr. "
+            "31.8.2023 og højst 37,6 % pr. 31.8.2024) – læst som lineær ændring "
             "(hvert år samme andel af baseline); læsning ikke afklaret",
         ),
         (

@@ -59,10 +59,17 @@ def test_klagesager_ellekonebakken_compounds_and_rounds(aftale):
     assert [t.betegnelse for t in targets][0] == "Udgangen af projektår 1"
     assert all(t.baseline == 32 and t.sammenligning == "hoejst" for t in targets)
     assert all(t.indsatsomraade == "5.1" and t.enhed == "antal" for t in targets)
-    # the compounding reading is recorded, the linear one kept as an open question (DOMAIN.md)
+    # the compounding reading is recorded, the linear one kept as an open question (DOMAIN.md), and
+    # every target says which reading it is computed in
     assert all(t.titel == "Klagesager" and t.aaben_laesning for t in targets)
-    assert targets[0].beskrivelse_da == "højst 30,4 (5 % fald pr. år fra 32, aldrig over 32)"
-    assert targets[0].beskrivelse_en == "at most 30.4 (5% decrease per year from 32, never above 32)"
+    assert c["maal"]["beregning"] == "sammensat"
+    assert targets[0].beskrivelse_da == "højst 30,4 (5 % fald pr. år (sammensat) fra 32, aldrig over 32)"
+    assert (
+        targets[0].beskrivelse_en
+        == "at most 30.4 (5% decrease per year (compounding) from 32, never above 32)"
+    )
+    assert targets[0].laesning == "sammensat ændring (hvert år af det foregående års niveau)"
+    assert targets[0].laesning_en == "compounding change (each year of the previous year's level)"
     assert targets[2].beskrivelse_da.startswith("højst 27,44 ")
 
 
@@ -128,7 +135,10 @@ def test_linear_yearly_change_takes_the_same_share_of_the_baseline_each_year(aft
     c["maal"]["beregning"] = "lineaer"
     ellekonebakken = of(targets_for(c, nr), "Ellekonebakken")
     assert [t.maal for t in ellekonebakken] == [D("30.4"), D("28.8"), D("27.2"), D("25.6")]
-    assert ellekonebakken[0].beskrivelse_da == "højst 30,4 (5 % fald pr. år af baseline fra 32, aldrig over 32)"
+    assert ellekonebakken[0].beskrivelse_da == (
+        "højst 30,4 (5 % fald pr. år (lineært, af baseline) fra 32, aldrig over 32)"
+    )
+    assert ellekonebakken[0].laesning == "lineær ændring (hvert år samme andel af baseline)"
     compounding = of(targets_for(crit(aftale, "5.1-klagesager")[0], nr), "Ellekonebakken")
     assert [t.maal for t in compounding] == [D("30.4"), D("28.88"), D("27.44"), D("26.06")]
 
@@ -174,17 +184,23 @@ def test_relativ_stigning_with_registered_baseline(aftale):
 
     known = targets_for(c, nr, {None: D(40)})
     assert [t.baseline for t in known] == [D(40), D(40)]
-    assert [t.maal for t in known] == [D(42), D(44)]  # 10 % in 2020 is the total, not on top of 2018
+    # "steget med 5% i 2018 og igen med 10% 2020": 10 % on top of 2018's level, 1.05 × 1.10 = 1.155
+    assert [t.maal for t in known] == [D(42), D("46.2")]
     assert [t.kontrolpunkt for t in known] == [date(2018, 12, 31), date(2020, 12, 31)]
     assert evaluate(known[0], D(42)) and not evaluate(known[0], D("41.99"))
-    assert known[1].beskrivelse_da == "mindst 44 % (10 % stigning i forhold til baseline 40 %)"
+    assert known[1].beskrivelse_da == "mindst 46,2 % (15,5 % stigning i forhold til baseline 40 %)"
+    assert "1,05 × 1,10 = 1,155" in c["aabent_spoergsmaal"]["spoergsmaal"]
 
 
 def test_ledighed_relative_fall_with_registered_baseline(aftale):
     c, nr = crit(aftale, "5.3-ledighed-18-29")
     known = targets_for(c, nr, {None: D(20)})
-    assert [t.maal for t in known] == [D(19), D(18)]
+    assert [t.maal for t in known] == [D(19), D(18)]  # no "igen": 10 % of the baseline in all by 2020
     assert all(t.sammenligning == "hoejst" for t in known)
+    # the other reading, named in the open question: on top of 2018, 0.95 × 0.90 = 0.855, a fall of 14.5 %
+    assert D("0.95") * D("0.90") == D("0.855")
+    assert "14,5 %" in c["aabent_spoergsmaal"]["spoergsmaal"]
+    assert "15,5" not in c["aabent_spoergsmaal"]["spoergsmaal"]
 
 
 def test_familie_ivaerksaettere_zero_point(aftale):
@@ -223,27 +239,57 @@ def test_topi(aftale, cid, cmp, expected):
 def test_topi_groen_has_no_ceiling(aftale):
     c, nr = crit(aftale, "5.4-topi-groen")
     known = targets_for(c, nr, {None: D(20)})
-    assert known[0].beskrivelse_da == "mindst 21 (5 % stigning pr. år fra 20)"
+    assert known[0].beskrivelse_da == "mindst 21 (5 % stigning pr. år (sammensat) fra 20)"
     assert evaluate(known[3], D("24.31")) and not evaluate(known[3], D("24.3"))
 
 
 # --- bedre_end_baseline: tryghed -------------------------------------------------------------------
 
 
-def test_tryghed_two_categories_strictly_over(aftale):
+def test_tryghed_is_the_two_answers_together_strictly_over_78(aftale):
+    """The promise is about the adults' overall tryghed (DOMAIN.md): 46 % trygge + 32 % meget trygge."""
     c, nr = crit(aftale, "5.1-tryghed")
+    assert c["maal"]["kategorier"] == "samlet"
+    (t,) = targets_for(c, nr)
+    assert (t.noegle, t.baseline, t.maal, t.sammenligning) == (None, D(78), D(78), "over")
+    assert t.kontrolpunkt == date(2020, 12, 31)
+    assert not evaluate(t, D(78))
+    assert evaluate(t, D("78.1"))
+    assert evaluate(t, D(82))  # 51 % trygge + 31 % meget trygge: met, though meget trygge fell
+    assert t.beskrivelse_da == "over 78 % (højere end baseline, trygge og meget trygge samlet)"
+    assert t.beskrivelse_en == "above 78% (higher than the baseline, trygge and meget trygge together)"
+    assert t.aaben_laesning and t.laesning == "bedre end baseline, kategorierne lagt sammen"
+    assert "78 %" in c["aabent_spoergsmaal"]["spoergsmaal"]
+    assert len(c["aabent_spoergsmaal"]["laesninger"]) == 2
+
+
+def test_tryghed_each_category_on_its_own_is_the_other_reading(aftale):
+    c, nr = crit(aftale, "5.1-tryghed")
+    c["maal"]["kategorier"] = "hver_for_sig"
     targets = targets_for(c, nr)
-    assert len(targets) == 2
     trygge, meget = of(targets, "trygge")[0], of(targets, "meget trygge")[0]
     assert (trygge.baseline, trygge.maal, trygge.sammenligning) == (46, D(46), "over")
     assert (meget.baseline, meget.maal, meget.sammenligning) == (32, D(32), "over")
-    assert trygge.kontrolpunkt == date(2020, 12, 31)
-    assert not evaluate(trygge, D(46))
-    assert evaluate(trygge, D("46.1"))
-    assert not evaluate(meget, D(32))
-    assert evaluate(meget, D(33))
-    assert trygge.beskrivelse_da.startswith("over 46 %")
-    assert trygge.beskrivelse_en.startswith("above 46%")
+    assert evaluate(trygge, D(51)) and not evaluate(meget, D(31))
+    del c["maal"]["kategorier"]  # the default
+    assert [t.noegle for t in targets_for(c, nr)] == ["trygge", "meget trygge"]
+
+
+def test_categories_together_take_a_registered_baseline_for_the_sum_only():
+    kind = {
+        "type": "relativ_aendring",
+        "retning": "stigning",
+        "kategorier": "samlet",
+        "kontrolpunkter": [{**KP, "procent": 10}],
+    }
+    baseline = {"tidspunkt": "2016", "per_kategori": {"a": D("20.5"), "b": D("19.5")}}
+    (t,) = targets_for(synthetic(kind, baseline), "5.1")
+    assert (t.noegle, t.baseline, t.maal) == (None, D(40), D(44))
+    assert len(targets_for(synthetic(kind, baseline), "5.1", {None: 40})) == 1
+    with pytest.raises(ValueError, match="revision"):
+        targets_for(synthetic(kind, baseline), "5.1", {None: 41})
+    with pytest.raises(ValueError, match="'a'"):
+        targets_for(synthetic(kind, baseline), "5.1", {"a": D("20.5")})
 
 
 def test_bedre_end_baseline_fald_is_under():
@@ -382,7 +428,7 @@ def test_all_targets_viborg(aftale):
     assert per == {
         "5.1-klagesager": 24,  # 6 areas × 4 project years
         "5.1-fraflytning": 6,
-        "5.1-tryghed": 2,
+        "5.1-tryghed": 1,  # trygge and meget trygge together
         "5.3-uddannelsesparathed": 1,
         "5.3-uddannelse-18-29": 2,
         "5.3-ledighed-18-29": 2,
@@ -391,7 +437,7 @@ def test_all_targets_viborg(aftale):
         "5.4-topi-groen": 4,
         "5.4-familie-ivaerksaettere": 1,
     }
-    assert len(targets) == 50
+    assert len(targets) == 49
     assert len(per) == 10
     assert [t.kriterium for t in targets][:1] == ["5.1-klagesager"]
     unknown = {t.kriterium for t in targets if t.maal is None}
@@ -421,11 +467,11 @@ def test_all_targets_with_registered_baselines(aftale):
         aftale,
         {("5.4-familie-ivaerksaettere", None): D(20), ("5.3-uddannelse-18-29", None): D(40)},
     )
-    assert len(targets) == 50
+    assert len(targets) == 49
     fam = [t for t in targets if t.kriterium == "5.4-familie-ivaerksaettere"]
     assert [t.maal for t in fam] == [D(21)]
     udd = [t for t in targets if t.kriterium == "5.3-uddannelse-18-29"]
-    assert [t.maal for t in udd] == [D(42), D(44)]
+    assert [t.maal for t in udd] == [D(42), D("46.2")]
     assert sum(t.maal is None for t in targets) == 14  # ledighed 2 + TOPI 3 × 4
 
 

@@ -278,7 +278,10 @@ def test_english_messages(run, viborg):
     replace_once(viborg / "samarbejdsaftale.json", '"type": "kommune"', '"type": "komune"')
     code, out, _ = run("validate", viborg, "--lang", "en")
     assert code == 1
-    assert "The value 'komune' is not allowed. Allowed values: kommune, boligorganisation, politi, region, uddannelsesinstitution, fond, erhverv, andet." in out
+    assert (
+        "The value 'komune' is not allowed. Allowed values: kommune, boligorganisation, politi, region, uddannelsesinstitution, fond, erhverv, andet."
+        in out
+    )
     assert "Did you mean 'kommune'?" in out
     assert out.strip().endswith("1 error in 1 of 10 files.")
 

@@ -5,6 +5,12 @@ evaluations and the report to LBF the agreement promises took place.
 Statuses: opfyldt (met), ikke opfyldt (not met), mangler data (a checkpoint has passed without a
 measurement, or the target cannot be computed because no baseline is registered), ikke forfalden
 (the checkpoint has not passed yet).
+
+The audit is made as of a date (``as_of``) and knows only what is dated on or before it: a
+measurement, a registered baseline or an evaluation dated later is left out of every count, list and
+chart, as if it were not yet in the register (``udeladt_efter`` counts them). A register marked as an
+invented example (``metadata.oprindelse: eksempel``) makes ``eksempel`` true, and every output of the
+audit then says so.
 """
 
 from __future__ import annotations
@@ -61,6 +67,9 @@ class AuditResult:
     lines: list[Line] = field(default_factory=list)
     years: list[YearCheck] = field(default_factory=list)
     register_found: bool = True
+    eksempel: bool = False  # the register is invented example data (metadata.oprindelse "eksempel")
+    eksempel_tekst: str | None = None  # what its metadata says about it
+    udeladt_efter: int = 0  # measurements, baselines and evaluations dated after as_of, left out
 
     def count(self, status: str) -> int:
         return sum(1 for line in self.lines if line.status == status)
@@ -141,14 +150,31 @@ def audit(dossier: str | Path, as_of: date | None = None) -> AuditResult:
     )
     when = as_of or min(date.today(), slut)
     register = load_register(root) or {"maalinger": [], "evalueringer": [], "baselines": []}
-    out = AuditResult(root.resolve().name, when, register_found=(root / REGISTER).is_file())
+    metadata = register.get("metadata") or {}
+    out = AuditResult(
+        root.resolve().name,
+        when,
+        register_found=(root / REGISTER).is_file(),
+        eksempel=metadata.get("oprindelse") == "eksempel",
+        eksempel_tekst=metadata.get("bemaerkning") if metadata.get("oprindelse") == "eksempel" else None,
+    )
+
+    def known(entry: dict) -> bool:
+        """Whether an entry of the register is dated on or before the as-of date (known by then)."""
+        if date.fromisoformat(entry["dato"]) <= when:
+            return True
+        out.udeladt_efter += 1
+        return False
 
     baselines = {
-        (b["kriterium"], b.get("noegle")): Decimal(str(b["vaerdi"])) for b in register.get("baselines", [])
+        (b["kriterium"], b.get("noegle")): Decimal(str(b["vaerdi"]))
+        for b in register.get("baselines", [])
+        if known(b)
     }
     measured = {}
     for i, m in enumerate(register["maalinger"]):
-        measured[(m["kriterium"], m.get("noegle"), m["kontrolpunkt"])] = (i, m)
+        if known(m):
+            measured[(m["kriterium"], m.get("noegle"), m["kontrolpunkt"])] = (i, m)
     try:
         targets = all_targets(aftale, baselines)
     except ValueError as exc:
@@ -187,7 +213,7 @@ def audit(dossier: str | Path, as_of: date | None = None) -> AuditResult:
 
     held: dict[str, list[dict]] = {}
     for e in register["evalueringer"]:
-        if date.fromisoformat(e["dato"]) <= when:  # what happened after the as-of date is not yet known
+        if known(e):  # what happened after the as-of date is not yet known
             held.setdefault(e["evaluering"], []).append(e)
     k = 0
     while _add_years(start, k) <= slut:

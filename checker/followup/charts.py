@@ -273,3 +273,60 @@ def _draw(lines: list[Line], as_of: date):
         handles=handles, loc="outside lower center", ncol=min(len(handles), 5), frameon=False, fontsize=8.5
     )
     return fig
+
+
+# --- what a chart shows, in words (its alternative text) ----------------------------------------------
+
+
+def _v(value: Decimal, enhed: str) -> str:
+    from checker.assemble.fmt import tal
+
+    return f"{tal(value)} %" if enhed == "procent" else tal(value)
+
+
+_CMP = {"hoejst": "højst", "mindst": "mindst", "over": "over", "under": "under"}
+
+
+def describe(lines: list[Line], as_of: date) -> str:
+    """The chart of one criterion in Danish words, from the same data it is drawn from: for a screen
+    reader (the Word report's and the PDF's /Alt, the dashboard's alt). Every area's (or category's)
+    target, measured value and status at every checkpoint, and the count per status."""
+    from checker.followup.audit import IKKE_FORFALDEN
+
+    first = lines[0].target
+    dates = sorted({line.target.kontrolpunkt for line in lines})
+    when = (
+        ", ".join(kort_dato(d) for d in dates[:-1])
+        + (" og " if len(dates) > 1 else "")
+        + kort_dato(dates[-1])
+    )
+    text = [
+        f"Graf over {first.titel} ({first.kriterium}), opgjort pr. {kort_dato(as_of)}: mål og målte værdier "
+        f"({Y_LABEL.get(first.enhed, first.enhed)}) ved {'kontrolpunktet' if len(dates) == 1 else 'kontrolpunkterne'} {when}."
+    ]
+    if first.aaben_laesning and first.laesning:
+        text.append(f"Målet er beregnet som {first.laesning}; læsningen er ikke afklaret.")
+    keys: list[str | None] = list(dict.fromkeys(line.target.noegle for line in lines))
+    for key in keys:
+        points = []
+        for ln in sorted((x for x in lines if x.target.noegle == key), key=lambda x: x.target.kontrolpunkt):
+            t = ln.target
+            goal = (
+                f"mål {_CMP.get(t.sammenligning, t.sammenligning)} {_v(t.maal, t.enhed)}"
+                if t.maal is not None
+                else "mål ukendt (baseline mangler)"
+            )
+            measured = f"målt {_v(ln.maalt, t.enhed)}" if ln.maalt is not None else "ikke målt"
+            points.append(f"{kort_dato(t.kontrolpunkt)} {goal}, {measured}, {ln.status}")
+        head = f"{key}: " if key is not None else ""
+        text.append(f"{head}{'; '.join(points)}.")
+    counts = {
+        s: sum(1 for ln in lines if ln.status == s) for s in (OPFYLDT, IKKE_OPFYLDT, MANGLER, IKKE_FORFALDEN)
+    }
+    text.append("I alt " + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + ".")
+    return " ".join(text)
+
+
+def criterion_descriptions(result: AuditResult) -> dict[str, str]:
+    """Criterion id -> the words of its chart (see describe)."""
+    return {kriterium: describe(lines, result.as_of) for kriterium, lines in by_criterion(result).items()}

@@ -21,13 +21,14 @@ with a number) still have a ``maal``.
 Target kinds (``maal.type``), B = baseline
 ------------------------------------------
 ``aarlig_aendring``
-    Yearly compounding change: ``B × (1 − p/100)^aar`` for ``fald``, ``B × (1 + p/100)^aar`` for
-    ``stigning``; p = ``procent_pr_aar``, aar = the checkpoint's ``aar``. With ``"beregning": "lineaer"``
-    each year changes by the same share of B: ``B × (1 ∓ p × aar/100)`` (32: 30,4 · 28,8 · 27,2 · 25,6). With ``loft_ved_baseline``
-    (fald) the target never exceeds B. Comparison: ``hoejst`` for fald, ``mindst`` for stigning.
-    ``hvor_muligt`` ("hvor det er muligt") does not change the figure. A baseline of 0 gives 0.
-    Viborg klagesager, Ellekonebakken 32: 30,4 · 28,88 · 27,436 · 26,0642 after year 1–4
-    (30,4 · 28,88 · 27,44 · 26,06 rounded).
+    A yearly change, computed as ``beregning`` records it. ``"sammensat"`` (the default): each year
+    of the previous year's level, ``B × (1 − p/100)^aar`` for ``fald``, ``B × (1 + p/100)^aar`` for
+    ``stigning``; p = ``procent_pr_aar``, aar = the checkpoint's ``aar``. ``"lineaer"``: each year
+    the same share of B, ``B × (1 ∓ p × aar/100)``. With ``loft_ved_baseline`` (fald) the target
+    never exceeds B. Comparison: ``hoejst`` for fald, ``mindst`` for stigning. ``hvor_muligt``
+    ("hvor det er muligt") does not change the figure. A baseline of 0 gives 0. Viborg klagesager,
+    Ellekonebakken 32: sammensat 30,4 · 28,88 · 27,436 · 26,0642 after year 1–4 (30,4 · 28,88 ·
+    27,44 · 26,06 rounded); lineær 30,4 · 28,8 · 27,2 · 25,6. The description names the reading.
 ``relativ_aendring``
     Change by a percentage *of the baseline*: ``B × (1 − procent/100)`` (fald, ``hoejst``) or
     ``B × (1 + procent/100)`` (stigning, ``mindst``). Each checkpoint's ``procent`` is its total change
@@ -43,8 +44,15 @@ Target kinds (``maal.type``), B = baseline
     At most ``graense``: B when ``graense`` is ``"baseline"``, otherwise the number. Comparison ``hoejst``.
 ``bedre_end_baseline``
     The target is B itself, and the measured value must be strictly better: ``over`` (greater than B)
-    for stigning, ``under`` (less than B) for fald. Viborg tryghed: more than 46 % trygge and more
-    than 32 % meget trygge in 2020; 46 % measured is not enough.
+    for stigning, ``under`` (less than B) for fald. Viborg tryghed, read as the two answers together
+    (``"kategorier": "samlet"``): more than 78 % trygge or meget trygge in 2020; 78 % is not enough.
+
+Categories
+----------
+A baseline ``per_kategori`` gives one target per category (``"kategorier": "hver_for_sig"``, the
+default). With ``"kategorier": "samlet"`` the categories are added up and there is one target with
+key ``None`` for the sum: Viborg's 46 % trygge + 32 % meget trygge = 78 %; the register then holds
+the measured sum.
 
 Rounding and comparison
 -----------------------
@@ -60,9 +68,11 @@ measured value is compared as entered, exactly, with the rounded target:
 A target of 0 ("højst 0") is met by 0. A target that cannot be computed (no baseline) cannot be
 evaluated: ``evaluate`` raises ``ValueError``.
 
-``aaben_laesning`` is true when the criterion has an open question (``aabent_spoergsmaal.status`` is
-``aaben``): the target is computed in the reading the dossier records, which the parties have not yet
-confirmed.
+``laesning`` / ``laesning_en`` name the reading the target is computed in (``checker.assemble.wording.
+reading``: "sammensat ændring (hvert år af det foregående års niveau)", "bedre end baseline,
+kategorierne lagt sammen"). ``aaben_laesning`` is true when the criterion has an open question
+(``aabent_spoergsmaal.status`` is ``aaben``): the target is computed in the reading the dossier
+records, which the parties have not yet confirmed; every output of the audit says which.
 """
 
 from __future__ import annotations
@@ -74,6 +84,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 from checker.assemble.fmt import tal
+from checker.assemble.wording import join_og, reading
 
 ENHEDER = ("antal", "procent")
 SAMMENLIGNINGER = ("hoejst", "mindst", "over", "under")
@@ -96,6 +107,8 @@ class Target:
     beskrivelse_da: str
     beskrivelse_en: str
     aaben_laesning: bool
+    laesning: str = ""
+    laesning_en: str = ""
 
 
 def _dec(value: Any) -> Decimal:
@@ -161,16 +174,26 @@ _DIR_EN = {"fald": "decrease", "stigning": "increase"}
 
 
 def _describe(
-    kind: dict, kp: dict, enhed: str, baseline: Decimal | None, maal: Decimal | None, cmp: str
+    kind: dict,
+    kp: dict,
+    enhed: str,
+    baseline: Decimal | None,
+    maal: Decimal | None,
+    cmp: str,
+    together: tuple[str, str] | None = None,
 ) -> tuple[str, str]:
-    """(Danish, English) description of one target."""
+    """(Danish, English) description of one target; `together`: the categories added up, in words."""
     t = kind["type"]
     retning = kind.get("retning")
     if t == "aarlig_aendring":
         p = _dec(kind["procent_pr_aar"])
         lineaer = kind.get("beregning") == "lineaer"
-        da = f"{tal(p)} % {_DIR_DA[retning]} pr. år" + (" af baseline" if lineaer else "")
-        en = f"{_en(p)}% {_DIR_EN[retning]} per year" + (" of the baseline" if lineaer else "")
+        da = f"{tal(p)} % {_DIR_DA[retning]} pr. år " + (
+            "(lineært, af baseline)" if lineaer else "(sammensat)"
+        )
+        en = f"{_en(p)}% {_DIR_EN[retning]} per year " + (
+            "(linear, of the baseline)" if lineaer else "(compounding)"
+        )
         if baseline is not None:
             da += f" fra {_v_da(baseline, enhed)}"
             en += f" from {_v_en(baseline, enhed)}"
@@ -211,6 +234,9 @@ def _describe(
             da, en = "lavere end baseline", "lower than the baseline"
     else:  # pragma: no cover - rejected earlier
         raise ValueError(f"unknown target type {t!r}")
+    if together:
+        da = f"{da}, {together[0]} samlet" if da else f"{together[0]} samlet"
+        en = f"{en}, {together[1]} together" if en else f"{together[1]} together"
 
     if maal is None:
         head_da = "ukendt, indtil baseline er registreret"
@@ -221,6 +247,34 @@ def _describe(
     if da:
         return f"{head_da} ({da})", f"{head_en} ({en})"
     return head_da, head_en
+
+
+def reading_en(maal: dict) -> str:
+    """The reading a target is written in, in English words (checker.assemble.wording.reading in Danish)."""
+    kind = maal["type"]
+    if kind == "relativ_aendring":
+        text = "change in per cent of the baseline"
+    elif kind == "procentpoint_aendring":
+        text = "change in percentage points"
+    elif kind == "aarlig_aendring":
+        text = (
+            "linear change (each year the same share of the baseline)"
+            if maal.get("beregning") == "lineaer"
+            else "compounding change (each year of the previous year's level)"
+        )
+    elif kind == "taerskel":
+        text = "fixed limit"
+    elif kind == "loft":
+        text = "ceiling"
+    else:
+        text = "better than the baseline"
+    if len(maal.get("kontrolpunkter", [])) > 1 and kind in ("relativ_aendring", "procentpoint_aendring"):
+        text += ", each checkpoint from the baseline"
+    if maal.get("kategorier") == "samlet":
+        text += ", the categories added up"
+    elif maal.get("kategorier") == "hver_for_sig":
+        text += ", each category on its own"
+    return text
 
 
 # --- computing targets ----------------------------------------------------------------------------
@@ -282,12 +336,26 @@ def _exact(kind: dict, kp: dict, baseline: Decimal | None) -> Decimal | None:
     raise ValueError(f"unknown target type {t!r}")  # pragma: no cover
 
 
+def together(criterion: dict) -> tuple[str, str] | None:
+    """The categories a target adds up ("trygge og meget trygge", "trygge and meget trygge"), or None
+    when the target is not read as the categories together."""
+    per = criterion["baseline"].get("per_kategori")
+    if not per or criterion["maal"].get("kategorier") != "samlet":
+        return None
+    names = list(per)
+    return join_og(names), " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
 def _baselines(criterion: dict, registered: Mapping[str | None, Any]) -> dict[str | None, Decimal | None]:
     """Key → baseline: the agreement's own, gaps filled from the register."""
     cid = criterion.get("id", "?")
     b = criterion["baseline"]
     if "per_omraade" in b:
         own: dict[str | None, Decimal | None] = {k: _dec(v) for k, v in b["per_omraade"].items()}
+    elif "per_kategori" in b and together(criterion):
+        with localcontext() as ctx:
+            ctx.prec = _PRECISION
+            own = {None: sum((_dec(v) for v in b["per_kategori"].values()), Decimal(0))}
     elif "per_kategori" in b:
         own = {k: _dec(v) for k, v in b["per_kategori"].items()}
     elif "vaerdi" in b:
@@ -326,12 +394,14 @@ def targets_for(
     cmp = _comparison(kind)
     question = criterion.get("aabent_spoergsmaal") or {}
     aaben = question.get("status") == "aaben"
+    sum_of = together(criterion)
+    laesning, laesning_en = reading(kind), reading_en(kind)
     out: list[Target] = []
     for key, baseline in _baselines(criterion, baselines or {}).items():
         for kp in kind["kontrolpunkter"]:
             exact = _exact(kind, kp, baseline)
             maal = None if exact is None else round_target(exact, enhed)
-            da, en = _describe(kind, kp, enhed, baseline, maal, cmp)
+            da, en = _describe(kind, kp, enhed, baseline, maal, cmp, sum_of)
             out.append(
                 Target(
                     kriterium=criterion["id"],
@@ -347,6 +417,8 @@ def targets_for(
                     beskrivelse_da=da,
                     beskrivelse_en=en,
                     aaben_laesning=aaben,
+                    laesning=laesning,
+                    laesning_en=laesning_en,
                 )
             )
     return out

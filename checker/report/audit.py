@@ -13,6 +13,24 @@ than rounded. ``maal_tekst`` / ``maal_tekst_en`` are the target's wording, not n
 strings (2018-03-31); statuses are the Danish status words (opfyldt, ikke opfyldt, mangler data,
 ikke forfalden; ok, mangler, ikke forfalden for the project years).
 
+Example registers
+-----------------
+An audit of a register marked as an invented example (``AuditResult.eksempel``) says so in every
+output, where a reader looks: the first and last line of the text, ``eksempel`` and
+``eksempel_tekst`` in the JSON, a red banner row on every sheet of the workbook (and in its printed
+page header), the page header of every page of the Word report and its PDF (and a note on its first
+page), and a banner that stays on screen (and on every printed page) in the HTML dashboard.
+
+Readings and the as-of date
+---------------------------
+Where a criterion's reading is open, every output names the reading the target is computed in
+(``Target.laesning``). Only what is dated on or before the as-of date is counted, listed and drawn
+(checker.followup.audit); the text, JSON and dashboard say how many later entries were left out.
+
+Charts carry alternative text made from their data (checker.followup.charts.describe): the ``alt``
+of the dashboard's images and the description of the Word report's pictures, which LibreOffice
+carries into the PDF as the figure's /Alt.
+
 Files are written whole and then moved into place (no half-written report on a crash). matplotlib,
 docxtpl and openpyxl are imported only by the functions that need them.
 """
@@ -45,6 +63,11 @@ from checker.followup.audit import (
 
 TEMPLATE_NAME = "revisionsrapport.docx"
 TITLE = "Revisionsrapport – opfølgning på lokale mål"
+EKSEMPEL_DA = "EKSEMPEL – opfølgningsregistret er opdigtede eksempeldata, ikke en rigtig opfølgning"
+EKSEMPEL_EN = "EXAMPLE – the follow-up register is invented example data, not real follow-up"
+EKSEMPEL_HEADER = (
+    "EKSEMPEL – opdigtede opfølgningsdata, ikke en rigtig opfølgning"  # one line in a page header
+)
 STATUSES = (OPFYLDT, IKKE_OPFYLDT, MANGLER, IKKE_FORFALDEN)
 YEAR_STATUSES = ("ok", "mangler", "ikke forfalden")
 YEAR_STATUS_EN = {"ok": "ok", "mangler": "missing", "ikke forfalden": "not yet due"}
@@ -73,8 +96,13 @@ FONT_COLOUR = {
     "ok": "006100",
     "mangler": "9C0006",
 }
+
+
 # Word files carry fixed dates instead of "now": the same audit gives the same document
-_FIXED = datetime(2000, 1, 1)
+def _as_of_time(result) -> datetime:
+    """The audit's documents are dated with the date they are made up to (--as-of), never the time of the
+    run: two audits of the same register as of the same date give the same files."""
+    return datetime(result.as_of.year, result.as_of.month, result.as_of.day)
 
 
 # --------------------------------------------------------------------------------------------
@@ -161,6 +189,38 @@ def _documentation_complete(result: AuditResult) -> bool:
     return result.register_found and not result.documentation_missing
 
 
+def example_text(result: AuditResult, lang: str = "da") -> str | None:
+    """The example banner ("EKSEMPEL – …", with what the register's metadata says), or None for a
+    register that is not marked as an example."""
+    if not result.eksempel:
+        return None
+    if lang == "en":
+        return EKSEMPEL_EN + "."
+    return EKSEMPEL_DA + (f". {result.eksempel_tekst}" if result.eksempel_tekst else ".")
+
+
+def reading_note(lines: list[Line], lang: str = "da") -> str:
+    """ "Målet er beregnet som …; læsningen er ikke afklaret." for a criterion whose reading is open."""
+    open_ = next((ln.target for ln in lines if ln.target.aaben_laesning), None)
+    if open_ is None:
+        return ""
+    if lang == "en":
+        how = open_.laesning_en or "the reading the dossier records"
+        return f"The target is computed as {how}; the parties have not yet settled the reading."
+    how = open_.laesning or "den læsning, dossieret registrerer"
+    return f"Målet er beregnet som {how}; parterne har endnu ikke afklaret læsningen."
+
+
+def left_out_text(result: AuditResult, lang: str = "da") -> str:
+    """How many entries dated after the as-of date were left out, or ""."""
+    n = result.udeladt_efter
+    if not n:
+        return ""
+    if lang == "en":
+        return f"{n} {'entry' if n == 1 else 'entries'} of the register dated after {_date(result.as_of, 'en')} left out."
+    return f"{n} {'registrering' if n == 1 else 'registreringer'} dateret efter {_date(result.as_of)} er ikke medregnet."
+
+
 # --------------------------------------------------------------------------------------------
 # Text
 # --------------------------------------------------------------------------------------------
@@ -226,6 +286,9 @@ def render_text(result: AuditResult, lang: str) -> str:
         if en
         else f"Revision af opfølgningen på de lokale mål: {result.dossier}, opgjort pr. {_date(result.as_of, lang)}"
     ]
+    banner = example_text(result, lang)
+    if banner:
+        out.append(banner)
     if not result.register_found:
         out.append(
             f"The follow-up register ({REGISTER}) is not in the dossier."
@@ -236,6 +299,9 @@ def render_text(result: AuditResult, lang: str) -> str:
         out += ["", f"{'Intervention area' if en else 'Indsatsområde'} {area}"]
         for cid, titel, lines in criteria:
             out.append(f"  {titel} ({cid})")
+            note = reading_note(lines, lang)
+            if note:
+                out.append(f"    {note}")
             out += [f"    {line_text(line, lang)}" for line in lines]
     if result.years:
         out += ["", "Evaluations and reporting" if en else "Evalueringer og afrapportering"]
@@ -249,6 +315,10 @@ def render_text(result: AuditResult, lang: str) -> str:
         out += ["", "Documentation missing" if en else "Mangler dokumentation"]
         out += [f"  - {reason}" for reason in missing]
     out += ["", *summary_lines(result, lang)]
+    if left_out_text(result, lang):
+        out.append(left_out_text(result, lang))
+    if banner:
+        out.append(EKSEMPEL_EN + "." if en else EKSEMPEL_DA + ".")
     return "\n".join(out)
 
 
@@ -284,6 +354,8 @@ def _line_dict(line: Line) -> dict:
         "sammenligning": t.sammenligning,
         "maal_tekst": t.beskrivelse_da,
         "maal_tekst_en": t.beskrivelse_en,
+        "laesning": t.laesning,
+        "laesning_en": t.laesning_en,
         "aaben_laesning": t.aaben_laesning,
         "maalt": json_number(line.maalt),
         "maalt_dato": line.maalt_dato,
@@ -314,7 +386,10 @@ def as_dict(result: AuditResult) -> dict:
         "tool": {"name": "aftale", "version": __version__},
         "dossier": result.dossier,
         "as_of": result.as_of.isoformat(),
+        "eksempel": result.eksempel,
+        "eksempel_tekst": example_text(result),
         "register_found": result.register_found,
+        "udeladt_efter_as_of": result.udeladt_efter,
         "counts": _counts(result),
         "counts_years": _year_counts(result),
         "documentation_complete": _documentation_complete(result),
@@ -413,15 +488,21 @@ def write_xlsx(result: AuditResult, out: Path) -> Path:
     from openpyxl.utils import get_column_letter
 
     head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="D9E2F3")
+    banner = example_text(result)
+    head = 2 if banner else 1  # an example register: a red banner row above every sheet's table
 
     def sheet(ws, columns):
+        if banner:
+            ws.append([banner])
+            ws.cell(row=1, column=1).font = Font(bold=True, color="C00000")
+            ws.oddHeader.center.text = EKSEMPEL_HEADER  # on every printed page too
         ws.append([name for name, _w in columns])
         for i, (_name, width) in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
-            cell = ws.cell(row=1, column=i)
+            cell = ws.cell(row=head, column=i)
             cell.font, cell.fill = head_font, head_fill
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-        ws.freeze_panes = "A2"
+        ws.freeze_panes = f"A{head + 1}"
 
     def colour(cell, status):
         if status in FILL:
@@ -462,7 +543,7 @@ def write_xlsx(result: AuditResult, out: Path) -> Path:
             ws.cell(row=row, column=col).number_format = "d.m.yyyy"
         colour(ws.cell(row=row, column=status_col), line.status)
     if result.lines:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(XLSX_COLUMNS))}{ws.max_row}"
+        ws.auto_filter.ref = f"A{head}:{get_column_letter(len(XLSX_COLUMNS))}{ws.max_row}"
 
     ys = wb.create_sheet("Evalueringer")
     sheet(ys, XLSX_YEAR_COLUMNS)
@@ -496,8 +577,9 @@ def write_xlsx(result: AuditResult, out: Path) -> Path:
 
     props = wb.properties
     props.creator = "aftale"
-    props.title = f"Revision – {result.dossier}"
-    props.created = _FIXED
+    props.title = f"Revision – {result.dossier}" + (" (EKSEMPEL)" if banner else "")
+    props.created = _as_of_time(result)
+    props.modified = _as_of_time(result)
     from checker.files import workbook_bytes
 
     return _write(out, workbook_bytes(wb))
@@ -578,7 +660,7 @@ def report_context(result: AuditResult, charts: dict[str, object], helhedsplan: 
             if all(line.target.maal is None for line in lines):
                 note = "Baseline mangler; målet kan ikke beregnes, før en baseline er registreret."
             elif any(line.target.aaben_laesning for line in lines):
-                note = "Målet er beregnet i den læsning, dossieret registrerer; parterne har endnu ikke bekræftet den."
+                note = reading_note(lines)
             kriterier.append(
                 {
                     "kriterium": cid,
@@ -607,8 +689,11 @@ def report_context(result: AuditResult, charts: dict[str, object], helhedsplan: 
             "indsatsomraader": areas,
             "evalueringer": _year_rows(result),
             "mangler": list(result.documentation_missing),
+            "eksempel": example_text(result) or "",
+            "udeladt": left_out_text(result),
         },
         "udkast": False,
+        "eksempel": result.eksempel,
     }
 
 
@@ -627,7 +712,7 @@ def write_report(
     from docxtpl import InlineImage
 
     from checker.assemble.render import render_docx
-    from checker.followup.charts import criterion_charts
+    from checker.followup.charts import criterion_charts, criterion_descriptions
     from checker.resources import template_dir
 
     out_docx = Path(out_docx)
@@ -636,13 +721,15 @@ def write_report(
     try:
         charts = criterion_charts(result, staging / "grafer", "png")
         name = helhedsplan or result.dossier
+        descriptions = criterion_descriptions(result)
         properties = {
-            "title": f"Revisionsrapport – {name}",
+            "title": f"Revisionsrapport – {name}" + (" (EKSEMPEL)" if result.eksempel else ""),
             "subject": TITLE,
             "language": "da-DK",
-            "created": _FIXED,
-            "modified": _FIXED,
-            "last_printed": _FIXED,
+            # the report's date is the date it is made up to: the same for every run of the same audit
+            "created": _as_of_time(result),
+            "modified": _as_of_time(result),
+            "last_printed": None,
             "revision": 1,
         }
 
@@ -651,7 +738,15 @@ def write_report(
             return report_context(result, images, helhedsplan)
 
         docx = staging / out_docx.name
-        docx.write_bytes(render_docx(template, {}, properties=properties, context_for=context_for))
+        data = render_docx(
+            template,
+            {},
+            properties=properties,
+            context_for=context_for,
+            descriptions={path.name: descriptions[cid] for cid, path in charts.items()},
+        )
+        banner = example_text(result)
+        docx.write_bytes(mark_example(data, EKSEMPEL_HEADER, banner) if banner else data)
         made = [docx]
         if pdf:
             from checker.assemble.pdf import convert
@@ -672,6 +767,42 @@ def write_report(
         ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def mark_example(docx: bytes, header: str, note: str) -> bytes:
+    """The Word report of an example register: `header` in red in the page header of every section
+    (every page, and so every page of the PDF), unless the template already says EKSEMPEL there, and
+    `note` as the first paragraph of the document."""
+    import io
+
+    from docx import Document
+    from docx.shared import RGBColor
+
+    doc = Document(io.BytesIO(docx))
+
+    def stamp(paragraphs_owner) -> None:
+        if "EKSEMPEL" in " ".join(p.text for p in paragraphs_owner.paragraphs):
+            return
+        paragraphs = paragraphs_owner.paragraphs
+        par = paragraphs[0].insert_paragraph_before() if paragraphs else paragraphs_owner.add_paragraph()
+        run = par.add_run(header)
+        run.bold = True
+        run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+
+    for section in doc.sections:
+        stamp(section.header)
+        if section.different_first_page_header_footer:
+            stamp(section.first_page_header)
+        if doc.settings.odd_and_even_pages_header_footer:
+            stamp(section.even_page_header)
+    body = doc.paragraphs
+    if body and "EKSEMPEL" not in " ".join(p.text for p in body[:3]):
+        run = body[0].insert_paragraph_before().add_run(note)
+        run.bold = True
+        run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
 
 
 # --------------------------------------------------------------------------------------------
@@ -704,6 +835,8 @@ th{font-size:12px;text-transform:uppercase;color:#5a6570}td.num{text-align:right
 .ev-aendret,.ev-mangler{color:#9c0006;font-weight:600}.small{font-size:12px;color:#5a6570}
 ul.missing{margin:0;padding:12px 16px 12px 36px}.empty{padding:10px 16px;color:#5a6570}
 footer{color:#5a6570;font-size:12px;margin-top:24px}
+.eksempel{position:sticky;top:0;z-index:9;margin:0;padding:8px 32px;background:#c00000;color:#fff;font-weight:700}
+@media print{.eksempel{position:fixed;left:0;right:0}}
 """
 
 
@@ -715,17 +848,31 @@ def _badge(status: str) -> str:
     return f'<span class="badge b-{_cls(status)}">{escape(status)}</span>'
 
 
-def render_html(result: AuditResult, charts: dict[str, Path], helhedsplan: str | None = None) -> str:
-    """The dashboard as one HTML string; `charts` maps a criterion id to a PNG (embedded as data:)."""
+def render_html(
+    result: AuditResult,
+    charts: dict[str, Path],
+    helhedsplan: str | None = None,
+    descriptions: dict[str, str] | None = None,
+) -> str:
+    """The dashboard as one HTML string; `charts` maps a criterion id to a PNG (embedded as data:),
+    `descriptions` to its alternative text (default: made from the data, charts.describe)."""
+    from checker.followup.charts import criterion_descriptions
+
     counts = _counts(result)
     complete = _documentation_complete(result)
     missing = result.documentation_missing
     name = helhedsplan or result.dossier
+    alt = descriptions if descriptions is not None else criterion_descriptions(result)
+    banner = example_text(result)
     p = [
         "<!DOCTYPE html>",
         '<html lang="da"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width,initial-scale=1">',
-        f"<title>Revision: {escape(name)}</title><style>{_CSS}</style></head><body>",
+        f"<title>{'EKSEMPEL – ' if banner else ''}Revision: {escape(name)}</title><style>{_CSS}</style></head><body>",
+    ]
+    if banner:  # one line that stays on screen; what the register says about itself below
+        p.append(f'<p class="eksempel" id="eksempel" role="note">{escape(EKSEMPEL_DA)}.</p>')
+    p += [
         f'<header class="{"ok" if complete else "bad"}"><h1>Revision – opfølgning på lokale mål</h1>',
         f"<p>{escape(name)} · <code>{escape(result.dossier)}</code> · opgjort pr. {escape(dato(result.as_of))}</p>",
         f"<p>{'Opfølgningen er dokumenteret for alt, der er forfaldent.' if complete else 'Dokumentationen af opfølgningen har mangler.'}</p>",
@@ -733,6 +880,10 @@ def render_html(result: AuditResult, charts: dict[str, Path], helhedsplan: str |
     ]
     if not result.register_found:
         p.append(f'<p class="note">Opfølgningsregistret ({REGISTER}) findes ikke i dossieret.</p>')
+    if banner and result.eksempel_tekst:
+        p.append(f'<p class="note">{escape(result.eksempel_tekst)}</p>')
+    if left_out_text(result):
+        p.append(f'<p class="note">{escape(left_out_text(result))}</p>')
     p.append('<div class="tiles">')
     for s in STATUSES:
         p.append(f'<div class="tile {_cls(s)}" id="tile-{_cls(s)}"><b>{counts[s]}</b>{escape(s)}</div>')
@@ -762,12 +913,13 @@ def render_html(result: AuditResult, charts: dict[str, Path], helhedsplan: str |
                 p.append(
                     '<p class="note">Baseline mangler; målet kan ikke beregnes, før en baseline er registreret.</p>'
                 )
+            elif reading_note(lines):
+                p.append(f'<p class="note">{escape(reading_note(lines))}</p>')
             chart = charts.get(cid)
             if chart:
                 data = base64.b64encode(Path(chart).read_bytes()).decode("ascii")
-                p.append(
-                    f'<figure><img src="data:image/png;base64,{data}" alt="Graf: {escape(titel)} ({escape(cid)})"></figure>'
-                )
+                text = alt.get(cid) or f"Graf: {titel} ({cid})"
+                p.append(f'<figure><img src="data:image/png;base64,{data}" alt="{escape(text)}"></figure>')
             p.append(
                 "<table><tr><th>Område</th><th>Kontrolpunkt</th><th>Baseline</th><th>Mål</th><th>Målt</th>"
                 "<th>Status</th><th>Dokumentation</th></tr>"
@@ -811,7 +963,9 @@ def render_html(result: AuditResult, charts: dict[str, Path], helhedsplan: str |
     else:
         p.append('<p class="empty">Ingen.</p>')
     p.append("</section>")
-    summary = " ".join(escape(s) for s in summary_lines(result))
+    summary = " ".join(escape(s) for s in [*summary_lines(result), left_out_text(result)] if s)
+    if banner:
+        summary += f"<br><strong>{escape(EKSEMPEL_DA)}.</strong>"
     p.append(f"<footer>{summary}<br>Lavet af aftale {escape(__version__)}.</footer></main></body></html>")
     return "\n".join(p)
 
