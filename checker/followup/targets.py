@@ -250,31 +250,10 @@ def _describe(
 
 
 def reading_en(maal: dict) -> str:
-    """The reading a target is written in, in English words (checker.assemble.wording.reading in Danish)."""
-    kind = maal["type"]
-    if kind == "relativ_aendring":
-        text = "change in per cent of the baseline"
-    elif kind == "procentpoint_aendring":
-        text = "change in percentage points"
-    elif kind == "aarlig_aendring":
-        text = (
-            "linear change (each year the same share of the baseline)"
-            if maal.get("beregning") == "lineaer"
-            else "compounding change (each year of the previous year's level)"
-        )
-    elif kind == "taerskel":
-        text = "fixed limit"
-    elif kind == "loft":
-        text = "ceiling"
-    else:
-        text = "better than the baseline"
-    if len(maal.get("kontrolpunkter", [])) > 1 and kind in ("relativ_aendring", "procentpoint_aendring"):
-        text += ", each checkpoint from the baseline"
-    if maal.get("kategorier") == "samlet":
-        text += ", the categories added up"
-    elif maal.get("kategorier") == "hver_for_sig":
-        text += ", each category on its own"
-    return text
+    """The reading a target is written in, in English words (checker.assemble.wording.readings)."""
+    from checker.assemble.wording import readings
+
+    return readings(maal)[1]
 
 
 # --- computing targets ----------------------------------------------------------------------------
