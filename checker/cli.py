@@ -936,6 +936,59 @@ def new(
     )
 
 
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=str),
+    help="Mappen, det nye dossier skrives i; må ikke findes eller skal være tom / the new dossier's folder.",
+)
+@click.option(
+    "--regelsaet",
+    "ruleset_id",
+    help="Regelsættet (standard: afgjort af perioden og indsatsområderne) / the rule set.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Tekst til mennesker eller JSON til maskiner / text for people or JSON for machines.",
+)
+@LANG
+@RULESETS
+def import_(file: str, out: str, ruleset_id: str | None, fmt: str, lang: str) -> None:
+    """Importér en eksisterende aftale (PDF eller Word) som et udkast til et dossier i OUT.
+
+    Read FILE (a PDF with text, or a Word .docx; told apart by content), recognise what Landsbyggefonden's
+    template fixes, write a complete dossier (as 'aftale new' would) with what was recognised filled in
+    and the rest as UDFYLD placeholders, check it, and report the fields recognised, the fields to review
+    with their place in FILE, and the check's summary. Exit 0: written (a draft may have findings);
+    2: could not run (nothing written).
+    """
+    from pathlib import Path
+
+    from checker.check import check_dossier
+    from checker.importer.recognise import recognise
+    from checker.importer.report import REPORTERS, ImportReport
+    from checker.importer.source import read_source
+    from checker.scaffold import check_target, write_dossier
+
+    target = Path(out)
+    try:
+        check_target(target, "import")
+        source = read_source(Path(file))
+        recognition = recognise(source, ruleset_id=ruleset_id)
+        written = write_dossier(target, recognition.files)
+        result = check_dossier(target)
+    except CouldNotRun as exc:
+        _fail(exc, lang)
+    report = ImportReport(source, out, written, list(recognition.fields), result)
+    click.echo(REPORTERS[fmt](report, lang))
+
+
 @main.command()
 @click.argument("dossier", type=click.Path(path_type=str))
 @click.option("--dry-run", is_flag=True, help="Vis ændringerne uden at skrive / show the changes only.")

@@ -38,12 +38,18 @@ NOT_SIGNING = ("politi",)
 @dataclass
 class Setup:
     """What the user told »aftale new«: the rule set, the områder, the parties and the chosen
-    indsatsområder (number, name)."""
+    indsatsområder (number, name). »aftale import« also knows the helhedsplan's name, the bestyrelse's
+    members and meeting frequency (which its kommissorium repeats) and the metadata every file gets;
+    what is None is a placeholder."""
 
     ruleset: RuleSet
     areas: list[str]
     parties: list[dict]
     chosen: list[tuple[str, str]]
+    helhedsplan: str | None = None
+    board: list[dict] | None = None
+    board_frequency: dict | None = None
+    metadata: dict | None = None
 
 
 def _owner(parties: list[dict]) -> str:
@@ -187,7 +193,9 @@ def _files(first: date, last: date, setup: Setup) -> dict[str, dict]:
     from checker.context import project_years
 
     periode = {"start": first.isoformat(), "slut": last.isoformat()}
-    helhedsplan = f"{U}: helhedsplanens navn"
+    helhedsplan = setup.helhedsplan or f"{U}: helhedsplanens navn"
+    meta = setup.metadata or META
+    frequency = setup.board_frequency or {"min_pr_aar": 2, "max_pr_aar": 4, "tekst": "2-4 gange årligt"}
     years = project_years(first, last)
     areas = setup.areas or [f"{U}: områdets navn"]
     parties = setup.parties or [
@@ -202,18 +210,22 @@ def _files(first: date, last: date, setup: Setup) -> dict[str, dict]:
     signers = [p for p in parties if p["underskriver"]]
     chosen = setup.chosen
     delaftale_file = {n: f"delaftaler/{n}-{party_id(navn)}.json" for n, navn in chosen}
-    board = [
-        {"rolle": f"{U}: rolle", "part": p["id"], "ledelsesniveau": True}
-        for p in parties
-        if p["type"] in ("kommune", "boligorganisation")
-    ] or [{"rolle": f"{U}: rolle", "part": parties[0]["id"], "ledelsesniveau": True}]
+    board = (
+        setup.board
+        or [
+            {"rolle": f"{U}: rolle", "part": p["id"], "ledelsesniveau": True}
+            for p in parties
+            if p["type"] in ("kommune", "boligorganisation")
+        ]
+        or [{"rolle": f"{U}: rolle", "part": parties[0]["id"], "ledelsesniveau": True}]
+    )
     agreement = {
         "dokumenttype": "strategisk-samarbejdsaftale",
         "skemaversion": SCHEMA_VERSION,
         "titel": "Strategisk samarbejdsaftale om boligsocial indsats",
         "regelsaet": setup.ruleset.id,
         "version": {"nummer": "1", "beskrivelse": "Første udkast."},
-        "metadata": META,
+        "metadata": meta,
         "helhedsplan": helhedsplan,
         "periode": periode,
         "omraader": [
@@ -304,7 +316,7 @@ def _files(first: date, last: date, setup: Setup) -> dict[str, dict]:
                     "type": "bestyrelse",
                     "sammensaetning": f"{U}: bestyrelsens sammensætning.",
                     "medlemmer": board,
-                    "moedefrekvens": {"min_pr_aar": 2, "max_pr_aar": 4, "tekst": "2-4 gange årligt"},
+                    "moedefrekvens": dict(frequency),
                     "kommissorium": {"fil": "kommissorier/bestyrelse.json"},
                 }
             ],
@@ -386,7 +398,7 @@ def _files(first: date, last: date, setup: Setup) -> dict[str, dict]:
     def delaftale(nummer: str, navn: str) -> dict:
         return {
             "dokumenttype": "delaftale",
-            "metadata": {**META, "opdateret": date.today().isoformat()},
+            "metadata": {**meta, "opdateret": date.today().isoformat()},
             "version": version,
             "titel": f"Delaftale for indsatsområde {nummer} {navn}",
             "indsatsomraade": {"nummer": nummer, "navn": navn},
@@ -413,7 +425,7 @@ def _files(first: date, last: date, setup: Setup) -> dict[str, dict]:
 
     kommissorium = {
         "dokumenttype": "kommissorium",
-        "metadata": META,
+        "metadata": meta,
         "version": version,
         "titel": "Kommissorium for bestyrelsen",
         "organ": "bestyrelse",
@@ -421,11 +433,11 @@ def _files(first: date, last: date, setup: Setup) -> dict[str, dict]:
         "formaal": [f"{U}: bestyrelsens formål."],
         "medlemmer": board,
         "opgaver": [f"{U}: bestyrelsens opgaver."],
-        "moedefrekvens": {"min_pr_aar": 2, "max_pr_aar": 4, "tekst": "2-4 gange årligt"},
+        "moedefrekvens": dict(frequency),
     }
     milepaelsplan = {
         "dokumenttype": "milepaelsplan",
-        "metadata": META,
+        "metadata": meta,
         "version": version,
         "titel": "Milepælsplan",
         "helhedsplan": helhedsplan,
@@ -449,7 +461,7 @@ def _files(first: date, last: date, setup: Setup) -> dict[str, dict]:
     }
     beredskabsplan = {
         "dokumenttype": "beredskabsplan",
-        "metadata": META,
+        "metadata": meta,
         "version": version,
         "titel": "Beredskabsplan",
         "helhedsplan": helhedsplan,
@@ -490,28 +502,7 @@ def create_dossier(
     from checker import rulesets
 
     target = Path(folder)
-    if target.is_symlink():
-        raise CouldNotRun(
-            Text(
-                f"{target} er en genvej (symlink); »aftale new« opretter kun en almindelig mappe.",
-                f"{target} is a symbolic link; 'aftale new' creates only a plain folder.",
-            )
-        )
-    outer = next((p for p in target.resolve().parents if (p / "samarbejdsaftale.json").is_file()), None)
-    if outer is not None:
-        raise CouldNotRun(
-            Text(
-                f"{target} ligger inde i dossieret {outer}; et dossier kan ikke ligge i et andet.",
-                f"{target} lies inside the dossier {outer}; a dossier cannot lie inside another.",
-            )
-        )
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise CouldNotRun(
-            Text(
-                f"{target} findes allerede og er ikke en tom mappe; »aftale new« overskriver intet.",
-                f"{target} already exists and is not an empty folder; 'aftale new' overwrites nothing.",
-            )
-        )
+    check_target(target, "new")
     ruleset = rulesets.load(ruleset_id)
     if ruleset is None:
         where = rulesets.where_text()
@@ -563,7 +554,42 @@ def create_dossier(
         party_list,
         [(n, ruleset.indsatsomraader[n]) for n in (chosen or list(ruleset.indsatsomraader))],
     )
-    files = _files(first, last, setup)
+    return write_dossier(target, _files(first, last, setup), recalc=recalc)
+
+
+def check_target(target: Path, command: str) -> None:
+    """Refuse a target a new dossier cannot go to: a symlink, a folder inside a dossier, anything that
+    exists and is not an empty folder. `command` ("new", "import") names the command in the message."""
+    if target.is_symlink():
+        raise CouldNotRun(
+            Text(
+                f"{target} er en genvej (symlink); »aftale {command}« opretter kun en almindelig mappe.",
+                f"{target} is a symbolic link; 'aftale {command}' creates only a plain folder.",
+            )
+        )
+    outer = next((p for p in target.resolve().parents if (p / "samarbejdsaftale.json").is_file()), None)
+    if outer is not None:
+        raise CouldNotRun(
+            Text(
+                f"{target} ligger inde i dossieret {outer}; et dossier kan ikke ligge i et andet.",
+                f"{target} lies inside the dossier {outer}; a dossier cannot lie inside another.",
+            )
+        )
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise CouldNotRun(
+            Text(
+                f"{target} findes allerede og er ikke en tom mappe; »aftale {command}« overskriver intet.",
+                f"{target} already exists and is not an empty folder; 'aftale {command}' overwrites nothing.",
+            )
+        )
+
+
+def write_dossier(target: Path, files: dict[str, dict], *, recalc: bool = True) -> list[str]:
+    """Write a new dossier: `files` (dossier-relative path -> JSON data, as _files makes them) and the
+    budget and aktivitetsskema workbooks made from its agreement. Built in a staging folder beside
+    `target` and moved into place in one step; on any failure (a SIGTERM included) nothing is left.
+    The caller has checked the target (check_target). Returns the files written, relative."""
+    target = Path(target)
     parent = target.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -576,7 +602,7 @@ def create_dossier(
             _workbooks(staging, files["samarbejdsaftale.json"], recalc)
             staging.chmod(0o755)
             if target.exists():
-                target.rmdir()  # empty, checked above
+                target.rmdir()  # empty: check_target made sure
             os.replace(staging, target)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

@@ -3,14 +3,18 @@
 read_pdf checks size and the %PDF- header before pdfplumber sees the file, refuses more than
 MAX_PDF_PAGES pages before extracting any text, and turns every pdfplumber/pdfminer failure into a
 ReaderError (pdf-encrypted, pdf-corrupt, ...). See docs/workbooks.md for the lines aftale looks for.
+read_pages is the same, bounded the same way, for a reader that wants more of each page than its text
+(aftale import: words with their fonts, tables).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any, TypeVar
 
 from checker.findings import CouldNotRun, Text
 from checker.readers import ReaderError, format_bytes
@@ -25,6 +29,32 @@ MAX_PDF_MEMORY = (
     200 * 1024 * 1024
 )  # address space the child may add to what it inherits (check stays under 300 MB)
 HEADER_WINDOW = 1024  # "%PDF-" must start within the first 1024 bytes (as Acrobat accepts)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PdfLimits:
+    """What a reader allows, and the hint given when a file is beyond it (it names what the file is for)."""
+
+    max_bytes: int
+    max_pages: int
+    size_hint: Text
+    pages_hint: Text
+
+
+ANNEX = PdfLimits(
+    MAX_PDF_BYTES,
+    MAX_PDF_PAGES,
+    Text(
+        "Bilaget med de centrale målinger fylder normalt under 1 MB. Er det den rigtige fil?",
+        "The annex with the central measurements is normally under 1 MB. Is this the right file?",
+    ),
+    Text(
+        "Bilaget med de centrale målinger fylder få sider. Er det den rigtige fil?",
+        "The annex with the central measurements is a few pages long. Is this the right file?",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -118,37 +148,45 @@ def _declared_page_count(pdf) -> int | None:
         return None
 
 
-def _too_many_pages(n: int) -> ReaderError:
+def _too_many_pages(n: int, limits: PdfLimits) -> ReaderError:
     return ReaderError(
         "pdf-too-many-pages",
         Text(
-            f"PDF-filen har {n} sider; den må højst have {MAX_PDF_PAGES}.",
-            f"The PDF file has {n} pages; it may have at most {MAX_PDF_PAGES}.",
+            f"PDF-filen har {n} sider; den må højst have {limits.max_pages}.",
+            f"The PDF file has {n} pages; it may have at most {limits.max_pages}.",
         ),
-        Text(
-            "Bilaget med de centrale målinger fylder få sider. Er det den rigtige fil?",
-            "The annex with the central measurements is a few pages long. Is this the right file?",
-        ),
+        limits.pages_hint,
     )
+
+
+def _page_text(page: Any) -> PdfPage:
+    text = page.extract_text() or ""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return PdfPage(page.page_number, text, lines)
 
 
 def read_pdf(path: Path) -> list[PdfPage]:
     """The text of each page. Raises ReaderError for a file that is not a readable PDF, CouldNotRun
     when the operating system will not let us read it."""
+    return read_pages(path, _page_text)
+
+
+def read_pages(path: Path, read_page: Callable[[Any], T], limits: PdfLimits = ANNEX) -> list[T]:
+    """read_page(pdfplumber page) for each page, in a child process bounded by MAX_PDF_SECONDS and
+    MAX_PDF_MEMORY (read_page's results must be picklable), after the checks of read_pdf. Raises
+    ReaderError for a file that is not a readable PDF within the limits, CouldNotRun when the operating
+    system will not let us read it."""
     path = Path(path)
     try:
         size = path.stat().st_size
-        if size > MAX_PDF_BYTES:
+        if size > limits.max_bytes:
             raise ReaderError(
                 "pdf-too-large",
                 Text(
-                    f"PDF-filen fylder {format_bytes(size).da}; den må højst fylde {format_bytes(MAX_PDF_BYTES).da}.",
-                    f"The PDF file is {format_bytes(size).en}; it may be at most {format_bytes(MAX_PDF_BYTES).en}.",
+                    f"PDF-filen fylder {format_bytes(size).da}; den må højst fylde {format_bytes(limits.max_bytes).da}.",
+                    f"The PDF file is {format_bytes(size).en}; it may be at most {format_bytes(limits.max_bytes).en}.",
                 ),
-                Text(
-                    "Bilaget med de centrale målinger fylder normalt under 1 MB. Er det den rigtige fil?",
-                    "The annex with the central measurements is normally under 1 MB. Is this the right file?",
-                ),
+                limits.size_hint,
             )
         with path.open("rb") as fh:
             head = fh.read(HEADER_WINDOW)
@@ -164,7 +202,7 @@ def read_pdf(path: Path) -> list[PdfPage]:
                         "Save or export the document as PDF; renaming the file to .pdf is not enough.",
                     ),
                 )
-        return _extract_bounded(path)
+        return _extract_bounded(path, read_page, limits)
     except OSError as exc:
         raise CouldNotRun(
             Text(
@@ -184,7 +222,7 @@ def _too_complex(what: Text) -> ReaderError:
     )
 
 
-def _extract_bounded(path: Path) -> list[PdfPage]:
+def _extract_bounded(path: Path, read_page: Callable[[Any], T], limits: PdfLimits) -> list[T]:
     """_extract in a forked child with CPU, memory and wall-clock limits (see MAX_PDF_*)."""
     import pdfplumber  # noqa: F401 - imported here once, so every child has it already
 
@@ -193,14 +231,14 @@ def _extract_bounded(path: Path) -> list[PdfPage]:
     def work() -> tuple:
         try:
             with path.open("rb") as fh:
-                pages = _extract(fh)
+                pages = _extract(fh, read_page, limits)
         except ReaderError as exc:
             return ("error", exc.code, exc.message, exc.hint)
-        return ("ok", [(p.number, p.text, p.lines) for p in pages])
+        return ("ok", pages)
 
     reply = call_in_child(work, seconds=MAX_PDF_SECONDS, memory=MAX_PDF_MEMORY)
     if reply[0] == "ok":
-        return [PdfPage(number, text, lines) for number, text, lines in reply[1]]
+        return reply[1]
     if reply[0] == "error":
         _tag, code, message, hint = reply
         raise ReaderError(code, message, hint)
@@ -211,7 +249,7 @@ def _extract_bounded(path: Path) -> list[PdfPage]:
     raise _too_complex(Text("læsningen blev afbrudt", "reading was stopped"))
 
 
-def _extract(fh) -> list[PdfPage]:
+def _extract(fh, read_page: Callable[[Any], T], limits: PdfLimits) -> list[T]:
     import pdfplumber
 
     try:
@@ -220,16 +258,14 @@ def _extract(fh) -> list[PdfPage]:
         raise _classify(exc) from None
     try:
         declared = _declared_page_count(pdf)
-        if declared is not None and declared > MAX_PDF_PAGES:
-            raise _too_many_pages(declared)
+        if declared is not None and declared > limits.max_pages:
+            raise _too_many_pages(declared, limits)
         n = len(pdf.pages)
-        if n > MAX_PDF_PAGES:
-            raise _too_many_pages(n)
-        pages: list[PdfPage] = []
+        if n > limits.max_pages:
+            raise _too_many_pages(n, limits)
+        pages: list[T] = []
         for page in pdf.pages:
-            text = page.extract_text() or ""
-            lines = [line.strip() for line in text.splitlines() if line.strip()]
-            pages.append(PdfPage(page.page_number, text, lines))
+            pages.append(read_page(page))
             page.close()  # frees the page's parsed objects
         return pages
     except ReaderError:

@@ -3,9 +3,9 @@
 open_workbook checks the file before openpyxl sees it – size, that it is a zip at all (a
 password-protected xlsx is an OLE2 compound file, not a zip), the zip's entry count, unpacked size and
 compression ratios (zip bombs), and that no XML part declares a DOCTYPE or ENTITY (billion laughs,
-XXE). It then reads the workbook twice with openpyxl in read-only mode – once for the formulas, once
-for the values Excel or LibreOffice last calculated – copies the cells into plain Python objects and
-closes the file. Every problem with the file becomes a ReaderError; see docs/workbooks.md for the
+XXE); the container checks are checker.readers.container's, shared with the Word import. It then
+reads the workbook twice with openpyxl in read-only mode – once for the formulas, once for the values
+Excel or LibreOffice last calculated – copies the cells into plain Python objects and closes the file. Every problem with the file becomes a ReaderError; see docs/workbooks.md for the
 layout the rest of aftale expects.
 """
 
@@ -22,34 +22,23 @@ from typing import Any
 
 from checker.findings import CouldNotRun, Text
 from checker.readers import ReaderError, format_bytes
+from checker.readers.container import (
+    OLE2_MAGIC,
+    ZipLimits,
+    ZipProblem,
+    check_zip,
+    describe,
+    looks_like_text,
+    ole2_kind,
+)
 
 MAX_XLSX_BYTES = 20 * 1024 * 1024  # the file on disk
 MAX_ZIP_ENTRIES = 1000  # parts in the zip; a workbook has a few dozen
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # all parts unpacked, as declared in the zip directory
-MAX_COMPRESSION_RATIO = 100  # unpacked size / packed size of any one part
-# Parts smaller than this are not judged by their ratio: a few KB of repetitive XML can pack 1:100+,
-# and cannot hurt (the total above still holds). Apache POI's ZipSecureFile uses the same grace.
-RATIO_GRACE_BYTES = 100 * 1024
+MAX_COMPRESSION_RATIO = 100  # unpacked size / packed size of any one part (beyond RATIO_GRACE_BYTES)
 MAX_ROWS = 10_000  # rows read per sheet; the rest are ignored
 MAX_COLUMNS = 200  # columns read per sheet; the rest are ignored
-
-_SCAN_CHUNK = 64 * 1024
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# In an encrypted xlsx the real workbook is the OLE2 stream "EncryptedPackage"; an old .xls has a
-# "Workbook" (or "Book") stream, a .doc "WordDocument". Directory names are UTF-16-LE.
-_OLE2_OLD_FORMATS = [name.encode("utf-16-le") for name in ("Workbook", "WordDocument", "PowerPoint Document")]
-_OLE2_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-# A DOCTYPE or ENTITY declaration in any encoding an XML parser would accept.
-_UNSAFE_XML = [
-    marker.encode(encoding)
-    for marker in ("<!DOCTYPE", "<!ENTITY")
-    for encoding in ("ascii", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
-]
-_UNSAFE_OVERLAP = max(len(p) for p in _UNSAFE_XML) - 1
-# Parts no XML parser reads (pictures, embedded objects); an embedded SVG may well have a DOCTYPE.
-_BINARY_SUFFIXES = (
-    ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg", ".bin", ".ico", ".webp",
-)  # fmt: skip
+ZIP_LIMITS = ZipLimits(MAX_ZIP_ENTRIES, MAX_UNCOMPRESSED_BYTES, MAX_COMPRESSION_RATIO)
 
 
 # ---------------------------------------------------------------------------------------------- cells
@@ -247,7 +236,7 @@ def open_workbook(path: Path) -> Workbook:
             )
         with path.open("rb") as fh:
             head = fh.read(1024)
-        if head.startswith(_OLE2_MAGIC):
+        if head.startswith(OLE2_MAGIC):
             _reject_ole2(path)
         if not zipfile.is_zipfile(path):
             _reject_not_zip(head, size)
@@ -263,16 +252,8 @@ def open_workbook(path: Path) -> Workbook:
 
 def _reject_ole2(path: Path) -> None:
     """An OLE2 compound file: Excel's password-protected xlsx, or an old .xls/.doc. Always raises."""
-    encrypted = False
-    old_format = False
-    tail = b""
-    with path.open("rb") as fh:  # at most MAX_XLSX_BYTES, in chunks
-        while chunk := fh.read(1024 * 1024):
-            buf = tail + chunk
-            encrypted = encrypted or _OLE2_ENCRYPTED in buf
-            old_format = old_format or any(name in buf for name in _OLE2_OLD_FORMATS)
-            tail = buf[-64:]
-    if old_format and not encrypted:
+    kind = ole2_kind(path)  # at most MAX_XLSX_BYTES, read in chunks
+    if kind not in ("encrypted", "other"):
         raise ReaderError(
             "xlsx-not-a-workbook",
             Text(
@@ -311,7 +292,7 @@ def _reject_not_zip(head: bytes, size: int) -> None:
             "Filen er en XML- eller HTML-fil (fx gemt som »XML-regneark 2003« eller »Webside«).",
             "The file is an XML or HTML file (e.g. saved as 'XML Spreadsheet 2003' or 'Web Page').",
         )
-    elif _looks_like_text(head):
+    elif looks_like_text(head):
         what = Text("Filen er en tekstfil (fx CSV).", "The file is a text file (e.g. CSV).")
     else:
         what = Text("Filens indhold er ikke et regneark.", "The file's content is not a workbook.")
@@ -328,16 +309,6 @@ def _reject_not_zip(head: bytes, size: int) -> None:
             "Renaming the file is not enough.",
         ),
     )
-
-
-def _looks_like_text(head: bytes) -> bool:
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            text = head.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return all(ch.isprintable() or ch in "\r\n\t" for ch in text[:-4])  # a cut multibyte char at the end
-    return False
 
 
 def _zip_bomb(message: Text) -> ReaderError:
@@ -384,10 +355,7 @@ def _corrupt(detail: str | None = None, names: list[str] | None = None) -> Reade
     )
 
 
-def _describe(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    text = " ".join(text.split())
-    return text if len(text) <= 200 else text[:197] + "..."
+_describe = describe
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -401,93 +369,70 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 
 def _check_zip(path: Path) -> list[str]:
-    """Entry count, declared sizes and ratios (nothing unpacked), then the XML parts for DOCTYPE/ENTITY.
-
-    Python's zipfile never unpacks an entry beyond the size its directory declares (and checks the
-    CRC), so the declared sizes checked here bound every later read, also openpyxl's.
-    """
+    """The container checks of checker.readers.container, worded for a workbook; the part names."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            names = [i.filename for i in infos]
-            if len(infos) > MAX_ZIP_ENTRIES:
-                raise _zip_bomb(
-                    Text(
-                        f"Filen består af {len(infos)} dele; et regneark må højst have {MAX_ZIP_ENTRIES}. "
-                        "Filen kan være en såkaldt zip-bombe.",
-                        f"The file has {len(infos)} parts; a workbook may have at most {MAX_ZIP_ENTRIES}. "
-                        "The file may be a so-called zip bomb.",
-                    )
-                )
-            total = sum(i.file_size for i in infos)
-            if total > MAX_UNCOMPRESSED_BYTES:
-                raise _zip_bomb(
-                    Text(
-                        f"Regnearket fylder {format_bytes(total).da}, når det pakkes ud; det må højst fylde "
-                        f"{format_bytes(MAX_UNCOMPRESSED_BYTES).da}. Filen kan være en såkaldt zip-bombe.",
-                        f"The workbook takes {format_bytes(total).en} when unpacked; it may take at most "
-                        f"{format_bytes(MAX_UNCOMPRESSED_BYTES).en}. The file may be a so-called zip bomb.",
-                    )
-                )
-            for i in infos:
-                if i.file_size > RATIO_GRACE_BYTES and i.file_size > MAX_COMPRESSION_RATIO * i.compress_size:
-                    ratio = i.file_size // max(i.compress_size, 1)
-                    raise _zip_bomb(
-                        Text(
-                            f"En del af filen ({i.filename}) er pakket usædvanligt hårdt sammen (1:{ratio}, "
-                            f"højst 1:{MAX_COMPRESSION_RATIO} er tilladt). Filen kan være en såkaldt zip-bombe.",
-                            f"A part of the file ({i.filename}) is packed unusually tightly (1:{ratio}, "
-                            f"at most 1:{MAX_COMPRESSION_RATIO} is allowed). The file may be a so-called zip bomb.",
-                        )
-                    )
-            for i in infos:
-                if i.flag_bits & 0x1:
-                    raise ReaderError(
-                        "xlsx-encrypted",
-                        Text(
-                            "Filen er et zip-arkiv beskyttet med en adgangskode og kan ikke læses som regneark.",
-                            "The file is a password-protected zip archive and cannot be read as a workbook.",
-                        ),
-                        Text(
-                            "Gem regnearket direkte fra Excel uden adgangskode.",
-                            "Save the workbook directly from Excel without a password.",
-                        ),
-                    )
-            for i in infos:
-                if i.is_dir() or i.filename.lower().endswith(_BINARY_SUFFIXES):
-                    continue
-                with zf.open(i) as part:
-                    if _has_unsafe_xml(part):
-                        raise ReaderError(
-                            "xlsx-unsafe-xml",
-                            Text(
-                                f"Regnearket indeholder XML med en DOCTYPE- eller ENTITY-erklæring (i {i.filename}). "
-                                "Det skriver Excel aldrig, og den slags kan bruges til at angribe programmer, der "
-                                "læser filen, så aftale læser den ikke.",
-                                f"The workbook contains XML with a DOCTYPE or ENTITY declaration (in {i.filename}). "
-                                "Excel never writes these, and they can be used to attack programs that read the "
-                                "file, so aftale does not read it.",
-                            ),
-                            Text(
-                                "Bed afsenderen om en ny kopi, gemt direkte fra Excel eller LibreOffice.",
-                                "Ask the sender for a new copy, saved directly from Excel or LibreOffice.",
-                            ),
-                        )
-            return names
-    except ReaderError:
-        raise
-    except Exception as exc:  # BadZipFile, zlib.error, EOFError, NotImplementedError (compression), ...
-        raise _corrupt(_describe(exc)) from None
+        return [i.filename for i in check_zip(path, ZIP_LIMITS)]
+    except ZipProblem as problem:
+        raise _zip_error(problem) from None
 
 
-def _has_unsafe_xml(stream) -> bool:
-    tail = b""
-    while chunk := stream.read(_SCAN_CHUNK):
-        buf = tail + chunk
-        if any(marker in buf for marker in _UNSAFE_XML):
-            return True
-        tail = buf[-_UNSAFE_OVERLAP:]
-    return False
+def _zip_error(p: ZipProblem) -> ReaderError:
+    if p.kind == "entries":
+        return _zip_bomb(
+            Text(
+                f"Filen består af {p.count} dele; et regneark må højst have {MAX_ZIP_ENTRIES}. "
+                "Filen kan være en såkaldt zip-bombe.",
+                f"The file has {p.count} parts; a workbook may have at most {MAX_ZIP_ENTRIES}. "
+                "The file may be a so-called zip bomb.",
+            )
+        )
+    if p.kind == "unpacked":
+        return _zip_bomb(
+            Text(
+                f"Regnearket fylder {format_bytes(p.size).da}, når det pakkes ud; det må højst fylde "
+                f"{format_bytes(MAX_UNCOMPRESSED_BYTES).da}. Filen kan være en såkaldt zip-bombe.",
+                f"The workbook takes {format_bytes(p.size).en} when unpacked; it may take at most "
+                f"{format_bytes(MAX_UNCOMPRESSED_BYTES).en}. The file may be a so-called zip bomb.",
+            )
+        )
+    if p.kind == "ratio":
+        return _zip_bomb(
+            Text(
+                f"En del af filen ({p.part}) er pakket usædvanligt hårdt sammen (1:{p.ratio}, "
+                f"højst 1:{MAX_COMPRESSION_RATIO} er tilladt). Filen kan være en såkaldt zip-bombe.",
+                f"A part of the file ({p.part}) is packed unusually tightly (1:{p.ratio}, "
+                f"at most 1:{MAX_COMPRESSION_RATIO} is allowed). The file may be a so-called zip bomb.",
+            )
+        )
+    if p.kind == "encrypted":
+        return ReaderError(
+            "xlsx-encrypted",
+            Text(
+                "Filen er et zip-arkiv beskyttet med en adgangskode og kan ikke læses som regneark.",
+                "The file is a password-protected zip archive and cannot be read as a workbook.",
+            ),
+            Text(
+                "Gem regnearket direkte fra Excel uden adgangskode.",
+                "Save the workbook directly from Excel without a password.",
+            ),
+        )
+    if p.kind == "unsafe-xml":
+        return ReaderError(
+            "xlsx-unsafe-xml",
+            Text(
+                f"Regnearket indeholder XML med en DOCTYPE- eller ENTITY-erklæring (i {p.part}). "
+                "Det skriver Excel aldrig, og den slags kan bruges til at angribe programmer, der "
+                "læser filen, så aftale læser den ikke.",
+                f"The workbook contains XML with a DOCTYPE or ENTITY declaration (in {p.part}). "
+                "Excel never writes these, and they can be used to attack programs that read the "
+                "file, so aftale does not read it.",
+            ),
+            Text(
+                "Bed afsenderen om en ny kopi, gemt direkte fra Excel eller LibreOffice.",
+                "Ask the sender for a new copy, saved directly from Excel or LibreOffice.",
+            ),
+        )
+    return _corrupt(p.detail)
 
 
 def _plain(value: Any) -> Any:
