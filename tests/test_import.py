@@ -662,3 +662,35 @@ def test_build_then_import_then_diff_changes_only_what_documents_do_not_carry(
     assert [len(a["succeskriterier"]) for a in new["indsatsomraader"]["omraader"]] == [
         len(a["succeskriterier"]) for a in old["indsatsomraader"]["omraader"]
     ]
+
+
+def test_an_embedded_altchunk_document_is_refused_not_silently_left_out(run, tmp_path):
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    doc = Document()
+    doc.add_paragraph("Ordet altChunk i en almindelig tekst er ingen indlejring.")
+    path = tmp_path / "tekst.docx"
+    doc.save(path)
+    assert read_source(path).blocks[0].text.startswith("Ordet altChunk")
+    doc.element.body.append(
+        parse_xml(
+            '<w:altChunk xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId99"/>'
+        )
+    )
+    doc.save(path)
+    code, _, err = run("import", path, "--out", tmp_path / "ud", "--lang", "en")
+    assert code == 2 and "embeds another document (altChunk)" in err
+    assert not (tmp_path / "ud").exists()
+
+
+def test_invisible_format_characters_are_dropped_from_what_is_read(tmp_path):
+    """A right-to-left override or zero-width characters make a name look like another party's."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Viborg\u202eenummoK\u200b\u200d Kommune og Bolig\u00adselskabet\u200f")
+    path = tmp_path / "skjult.docx"
+    doc.save(path)
+    assert read_source(path).blocks[0].text == "ViborgenummoK Kommune og Boligselskabet"

@@ -48,6 +48,11 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _REL_HYPERLINK = "/hyperlink"  # the one relationship type that may point outside: a link, never fetched
 # characters a document cannot hold: control characters (Cc), lone surrogates, non-characters
 _DROP = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Format characters that change how a name looks without being seen (a right-to-left override makes
+# "Viborg\u202eenummoK" show as "Viborg Kommune"; zero-width ones hide inside a name): dropped, so that an
+# imported name is the name a reader sees. Soft hyphens go too (Word's optional hyphens).
+_ALT_CHUNK = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?altChunk[\s/>]")
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 
 
 class SourceError(CouldNotRun):
@@ -64,7 +69,7 @@ class SourceError(CouldNotRun):
 def clean(text: str) -> str:
     """NFC, tabs as spaces, control characters and other characters no document holds dropped; each line
     stripped and its runs of spaces made one."""
-    text = _DROP.sub("", unicodedata.normalize("NFC", text.replace("\t", " ")))
+    text = _INVISIBLE.sub("", _DROP.sub("", unicodedata.normalize("NFC", text.replace("\t", " "))))
     return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip("\n")
 
 
@@ -357,6 +362,25 @@ def _check_docx(path: Path) -> None:
                 )
             if b"wordprocessingml.document.main" not in types:
                 _refuse_other_zip(path, lower)
+            if any(
+                n.startswith("word/") and n.endswith(".xml") and _ALT_CHUNK.search(zf.read(n)) for n in names
+            ):
+                raise SourceError(
+                    path,
+                    "docx-altchunk",
+                    Text(
+                        "Word-dokumentet indlejrer et andet dokument (altChunk), som aftale ikke læser; dets "
+                        "tekst ville mangle i importen uden at det kunne ses.",
+                        "The Word document embeds another document (altChunk), which aftale does not read; its "
+                        "text would be missing from the import without anyone seeing it.",
+                    ),
+                    Text(
+                        "Åbn filen i Word og gem den igen som .docx (så bliver indholdet en del af dokumentet), "
+                        "eller gem den som PDF.",
+                        "Open the file in Word and save it again as .docx (its content then becomes part of the "
+                        "document), or save it as PDF.",
+                    ),
+                )
             for name, low in zip(names, lower, strict=True):
                 if not low.endswith(".rels"):
                     continue
@@ -476,6 +500,18 @@ def _zip_error(path: Path, p) -> SourceError:
 
 
 def _docx_corrupt(path: Path, detail: str) -> SourceError:
+    if "Resource limit exceeded" in detail or "Excessive depth" in detail or "Huge input" in detail:
+        return SourceError(
+            path,
+            "docx-too-complex",
+            Text(
+                "Word-dokumentet er større eller dybere indlejret, end aftale læser (en tekst over 10 MB i ét "
+                "stykke eller tabeller i tabeller mere end 256 niveauer ned).",
+                "The Word document is larger or more deeply nested than aftale reads (a text over 10 MB in one "
+                "piece, or tables within tables more than 256 levels deep).",
+            ),
+            _SAVE_AGAIN,
+        )
     return SourceError(
         path,
         "docx-corrupt",
