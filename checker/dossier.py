@@ -46,7 +46,7 @@ def open_dossier(folder: str | os.PathLike, *, any_version: bool = False) -> Dos
             )
         )
     if not any_version:
-        from checker.migrate import version_problem
+        from checker.model import version_problem
 
         problem = version_problem(root)
         if problem is not None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from checker.dossier import AGREEMENT_FILE
 from checker.findings import CouldNotRun, Text
-from checker.model import SCHEMA_VERSION, party_id, schema_version
+from checker.model import SCHEMA_VERSION, party_id, schema_version, version_problem
 from checker.sign.requirement import same_name
 
 MEMBER_LISTS = {
@@ -95,31 +95,6 @@ def read_version(root: Path) -> tuple[dict | None, int | None]:
     if not isinstance(data, dict) or data.get("dokumenttype") != "strategisk-samarbejdsaftale":
         return None, None
     return data, schema_version(data)
-
-
-def version_problem(root: Path) -> Text | None:
-    """Why the dossier cannot be read by this version of aftale, or None."""
-    _data, version = read_version(root)
-    if _data is not None and (version is None or version < 1):
-        return Text(
-            f"{root}/{AGREEMENT_FILE}: »skemaversion« skal være et helt tal fra 1 (denne version af aftale bruger {SCHEMA_VERSION}).",
-            f"{root}/{AGREEMENT_FILE}: 'skemaversion' must be a whole number from 1 (this version of aftale uses {SCHEMA_VERSION}).",
-        )
-    if version is None or version == SCHEMA_VERSION:
-        return None
-    if version < SCHEMA_VERSION:
-        return Text(
-            f"Dossieret {root} er skrevet i skemaversion {version}; denne version af aftale læser version "
-            f"{SCHEMA_VERSION}. Opgradér det med »aftale migrate {root}« (intet går tabt, og du får en liste over ændringerne).",
-            f"The dossier {root} is written in schema version {version}; this version of aftale reads version "
-            f"{SCHEMA_VERSION}. Upgrade it with 'aftale migrate {root}' (nothing is lost, and you get a list of the changes).",
-        )
-    return Text(
-        f"Dossieret {root} er skrevet i skemaversion {version}, som er nyere end denne version af aftale "
-        f"(version {SCHEMA_VERSION}). Opdatér aftale.",
-        f"The dossier {root} is written in schema version {version}, newer than this version of aftale "
-        f"(version {SCHEMA_VERSION}). Update aftale.",
-    )
 
 
 # --------------------------------------------------------------------------- converting version 1

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from checker.findings import Text
 from checker.sign import party_slug
 from checker.sign.requirement import same_name
 
 SCHEMA_VERSION = 2
+AGREEMENT_FILE = "samarbejdsaftale.json"
 
 PARTY_TYPES = {
     "kommune": ("Kommune", "Municipality"),
@@ -105,3 +107,42 @@ def bodies(aftale: dict) -> list[dict]:
 
 def board(aftale: dict) -> dict | None:
     return next((b for b in bodies(aftale) if b.get("type") == "bestyrelse"), None)
+
+
+def agreement_version(root) -> tuple[dict | None, int | None]:
+    """The agreement of the dossier in `root` and its schema version, or (None, None) when it cannot be
+    read as a JSON object of type strategisk-samarbejdsaftale (validation says why)."""
+    from pathlib import Path
+
+    from checker.jsonsource import load
+
+    source, _findings = load(Path(root) / AGREEMENT_FILE, AGREEMENT_FILE)
+    data = source.data if source is not None else None
+    if not isinstance(data, dict) or data.get("dokumenttype") != "strategisk-samarbejdsaftale":
+        return None, None
+    return data, schema_version(data)
+
+
+def version_problem(root) -> Text | None:
+    """Why the dossier cannot be read by this version of aftale, or None."""
+    _data, version = agreement_version(root)
+    if _data is not None and (version is None or version < 1):
+        return Text(
+            f"{root}/{AGREEMENT_FILE}: »skemaversion« skal være et helt tal fra 1 (denne version af aftale bruger {SCHEMA_VERSION}).",
+            f"{root}/{AGREEMENT_FILE}: 'skemaversion' must be a whole number from 1 (this version of aftale uses {SCHEMA_VERSION}).",
+        )
+    if version is None or version == SCHEMA_VERSION:
+        return None
+    if version < SCHEMA_VERSION:
+        return Text(
+            f"Dossieret {root} er skrevet i skemaversion {version}; denne version af aftale læser version "
+            f"{SCHEMA_VERSION}. Opgradér det med »aftale migrate {root}« (intet går tabt, og du får en liste over ændringerne).",
+            f"The dossier {root} is written in schema version {version}; this version of aftale reads version "
+            f"{SCHEMA_VERSION}. Upgrade it with 'aftale migrate {root}' (nothing is lost, and you get a list of the changes).",
+        )
+    return Text(
+        f"Dossieret {root} er skrevet i skemaversion {version}, som er nyere end denne version af aftale "
+        f"(version {SCHEMA_VERSION}). Opdatér aftale.",
+        f"The dossier {root} is written in schema version {version}, newer than this version of aftale "
+        f"(version {SCHEMA_VERSION}). Update aftale.",
+    )

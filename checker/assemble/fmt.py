@@ -62,3 +62,11 @@ def kort_dato(value: Any) -> str:
 
 
 FILTERS = {"tal": tal, "pct": pct, "kr": kr, "tkr": tkr, "dato": dato, "kort_dato": kort_dato}
+
+
+def join_og(parts: list[str]) -> str:
+    """["a", "b", "c"] -> "a, b og c"."""
+    parts = [p for p in parts if p]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} og {parts[-1]}"

@@ -18,8 +18,9 @@ from datetime import datetime
 from pathlib import Path
 
 from checker import model
+from checker.assemble.fmt import join_og
 from checker.assemble.view import tie_text
-from checker.assemble.wording import join_og, upper_first
+from checker.assemble.wording import upper_first
 from checker.findings import CouldNotRun, Text
 from checker.sign.requirement import same_name
 

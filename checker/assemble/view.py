@@ -29,9 +29,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from checker import model
-from checker.assemble.fmt import tal
+from checker.assemble.fmt import join_og, tal
 from checker.assemble.wording import (
-    join_og,
     maal_tekst,
     periode_tekst,
     upper_first,

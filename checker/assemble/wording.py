@@ -23,7 +23,8 @@ import re
 from datetime import date
 from typing import Any
 
-from checker.assemble.fmt import dato, kort_dato, pct, tal
+from checker.assemble.fmt import dato, join_og, kort_dato, pct, tal
+from checker.followup.targets import reading
 
 MINUS = "\u2212"  # a real minus sign, as in "−5 % pr. år"
 SIGN = {"fald": MINUS, "stigning": "+"}
@@ -62,14 +63,6 @@ MONTHS = {
 }
 _YEAR = re.compile(r"\d{4}")
 _YEARS = re.compile(r"\d{4}\s*[-–/]\s*\d{2,4}")
-
-
-def join_og(parts: list[str]) -> str:
-    """["a", "b", "c"] -> "a, b og c"."""
-    parts = [p for p in parts if p]
-    if len(parts) <= 1:
-        return "".join(parts)
-    return f"{', '.join(parts[:-1])} og {parts[-1]}"
 
 
 def lower_first(text: str) -> str:
@@ -156,47 +149,6 @@ def _categories(baseline: dict, maal: dict, enhed: str) -> str:
     if how == "samlet":
         return f" ({names} samlet: {value_text(sum(per.values()), enhed)})"
     return f" (for {names} hver for sig)"
-
-
-# maal.type -> the reading in words (Danish, English); aarlig_aendring depends on its "beregning"
-_READINGS = {
-    "relativ_aendring": ("ændring i procent af baseline", "change in per cent of the baseline"),
-    "procentpoint_aendring": ("ændring i procentpoint", "change in percentage points"),
-    "lineaer": (
-        "lineær ændring (hvert år samme andel af baseline)",
-        "linear change (each year the same share of the baseline)",
-    ),
-    "sammensat": (
-        "sammensat ændring (hvert år af det foregående års niveau)",
-        "compounding change (each year of the previous year's level)",
-    ),
-    "taerskel": ("fast grænse", "fixed limit"),
-    "loft": ("loft", "ceiling"),
-    "bedre_end_baseline": ("bedre end baseline", "better than the baseline"),
-}
-_FROM_BASELINE = (", hvert kontrolpunkt regnet fra baseline", ", each checkpoint from the baseline")
-_CATEGORIES = {
-    "samlet": (", kategorierne lagt sammen", ", the categories added up"),
-    "hver_for_sig": (", hver kategori for sig", ", each category on its own"),
-}
-
-
-def readings(maal: dict) -> tuple[str, str]:
-    """The reading a target is written in, in words (Danish, English): what an open question is about."""
-    kind = maal["type"]
-    key = (maal.get("beregning") or "sammensat") if kind == "aarlig_aendring" else kind
-    da, en = _READINGS.get(key, _READINGS["bedre_end_baseline"])
-    if len(maal.get("kontrolpunkter", [])) > 1 and kind in ("relativ_aendring", "procentpoint_aendring"):
-        da, en = da + _FROM_BASELINE[0], en + _FROM_BASELINE[1]
-    extra = _CATEGORIES.get(maal.get("kategorier"))
-    if extra:
-        da, en = da + extra[0], en + extra[1]
-    return da, en
-
-
-def reading(maal: dict) -> str:
-    """The reading a target is written in, in Danish words."""
-    return readings(maal)[0]
 
 
 def _figures(criterion: dict) -> str:

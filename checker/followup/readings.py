@@ -96,7 +96,7 @@ def _quote(text: str) -> str:
 
 
 def criterion_section(criterion: dict, area: dict) -> list[str]:
-    from checker.assemble.wording import reading
+    from checker.followup.targets import reading
 
     cid, maal, baseline = criterion["id"], criterion["maal"], criterion["baseline"]
     out = [f"### {cid}: {criterion['titel']} ({area['nummer']} {area['navn']})", ""]

@@ -83,8 +83,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
-from checker.assemble.fmt import tal
-from checker.assemble.wording import join_og, reading
+from checker.assemble.fmt import join_og, tal
 
 ENHEDER = ("antal", "procent")
 SAMMENLIGNINGER = ("hoejst", "mindst", "over", "under")
@@ -249,10 +248,49 @@ def _describe(
     return head_da, head_en
 
 
-def reading_en(maal: dict) -> str:
-    """The reading a target is written in, in English words (checker.assemble.wording.readings)."""
-    from checker.assemble.wording import readings
+# maal.type -> the reading in words (Danish, English); aarlig_aendring depends on its "beregning"
+_READINGS = {
+    "relativ_aendring": ("ændring i procent af baseline", "change in per cent of the baseline"),
+    "procentpoint_aendring": ("ændring i procentpoint", "change in percentage points"),
+    "lineaer": (
+        "lineær ændring (hvert år samme andel af baseline)",
+        "linear change (each year the same share of the baseline)",
+    ),
+    "sammensat": (
+        "sammensat ændring (hvert år af det foregående års niveau)",
+        "compounding change (each year of the previous year's level)",
+    ),
+    "taerskel": ("fast grænse", "fixed limit"),
+    "loft": ("loft", "ceiling"),
+    "bedre_end_baseline": ("bedre end baseline", "better than the baseline"),
+}
+_FROM_BASELINE = (", hvert kontrolpunkt regnet fra baseline", ", each checkpoint from the baseline")
+_CATEGORIES = {
+    "samlet": (", kategorierne lagt sammen", ", the categories added up"),
+    "hver_for_sig": (", hver kategori for sig", ", each category on its own"),
+}
 
+
+def readings(maal: dict) -> tuple[str, str]:
+    """The reading a target is written in, in words (Danish, English): what an open question is about."""
+    kind = maal["type"]
+    key = (maal.get("beregning") or "sammensat") if kind == "aarlig_aendring" else kind
+    da, en = _READINGS.get(key, _READINGS["bedre_end_baseline"])
+    if len(maal.get("kontrolpunkter", [])) > 1 and kind in ("relativ_aendring", "procentpoint_aendring"):
+        da, en = da + _FROM_BASELINE[0], en + _FROM_BASELINE[1]
+    extra = _CATEGORIES.get(maal.get("kategorier"))
+    if extra:
+        da, en = da + extra[0], en + extra[1]
+    return da, en
+
+
+def reading(maal: dict) -> str:
+    """The reading a target is written in, in Danish words."""
+    return readings(maal)[0]
+
+
+def reading_en(maal: dict) -> str:
+    """The reading a target is written in, in English words."""
     return readings(maal)[1]
 
 
