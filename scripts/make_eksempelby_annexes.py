@@ -128,73 +128,17 @@ def pdf_rows(aftale: dict) -> list[tuple[str, str]]:
 
 
 def write_pdf(path: Path, aftale: dict) -> list[tuple[str, str]]:
-    from fpdf import FPDF
-
-    class ExamplePDF(FPDF):
-        def header(self) -> None:
-            self.set_font("Helvetica", "B", 11)
-            self.set_text_color(192, 0, 0)
-            self.cell(0, 6, BANNER, align="C", new_x="LMARGIN", new_y="NEXT")
-            self.set_text_color(0, 0, 0)
-            self.ln(2)
-
-        def footer(self) -> None:
-            self.set_y(-15)
-            self.set_font("Helvetica", "I", 8)
-            self.set_text_color(192, 0, 0)
-            self.cell(0, 5, f"EKSEMPEL – side {self.page_no()}", align="C")
-
     rows = pdf_rows(aftale)
-    start = iso(aftale["periode"]["start"])
-    helhedsplan = aftale["helhedsplan"]
-
-    pdf = ExamplePDF(format="A4", unit="mm")
-    pdf.core_fonts_encoding = "windows-1252"  # the en dash of the banner
-    pdf.set_creation_date(DOC_DATE)
-    pdf.set_title("Bilag med centralt genererede målinger ved indsatsens starttidspunkt (EKSEMPEL)")
-    pdf.set_subject(f"Boligsocial indsats: {helhedsplan}")
-    pdf.set_author("EKSEMPEL - opdigtet, ikke fra Landsbyggefonden")
-    pdf.set_creator(CREATOR)
-    pdf.set_producer("fpdf2")
-    pdf.set_lang("da")
-    pdf.set_margins(20, 15, 20)
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.add_page()
-
-    w = pdf.w - pdf.l_margin - pdf.r_margin
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(w, 9, "Landsbyggefonden (EKSEMPEL)", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.multi_cell(
-        w,
-        6,
-        "Bilag med centralt genererede målinger ved indsatsens starttidspunkt",
-        new_x="LMARGIN",
-        new_y="NEXT",
+    pdf, w = viborg.central_pdf(
+        aftale,
+        rows,
+        banner=BANNER,
+        author="EKSEMPEL - opdigtet, ikke fra Landsbyggefonden",
+        creator=CREATOR,
+        label_w=125,
+        created=DOC_DATE,
+        plan_wraps=True,
     )
-    pdf.ln(3)
-    pdf.set_font("Helvetica", "", 11)
-    pdf.multi_cell(w, 6, f"Boligsocial indsats: {helhedsplan}", new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(w, 6, f"Opgørelse ved indsatsens start {da_date(start)}", new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(
-        w,
-        6,
-        "Boligområder: " + ", ".join(o["navn"] for o in aftale["omraader"]),
-        align="L",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.ln(5)
-
-    label_w, value_w = 125, 30
-    pdf.set_font("Helvetica", "B", 11)
-    pdf.set_fill_color(221, 235, 247)
-    pdf.cell(label_w, 8, "Måling", border="B", fill=True)
-    pdf.cell(value_w, 8, "Værdi", border="B", fill=True, align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 11)
-    for label, value in rows:
-        pdf.cell(label_w, 7, label, border="B")
-        pdf.cell(value_w, 7, value, border="B", align="R", new_x="LMARGIN", new_y="NEXT")
 
     pdf.ln(8)
     pdf.set_font("Helvetica", "I", 8)

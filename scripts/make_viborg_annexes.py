@@ -532,14 +532,27 @@ def pdf_lines(aftale: dict) -> tuple[list[tuple[str, str]], list[str]]:
     return rows, extra
 
 
-def write_pdf(path: Path, aftale: dict) -> tuple[list[tuple[str, str]], list[str]]:
+def central_pdf(
+    aftale: dict,
+    rows: list[tuple[str, str]],
+    *,
+    banner: str,
+    author: str,
+    creator: str,
+    label_w: float,
+    created: dt.datetime = DOC_DATE,
+    plan_wraps: bool = False,
+):
+    """The central-measurements annex up to and including its table of figures, EKSEMPEL in the header
+    and footer of every page: (the fpdf document, the text width), for the caller to finish and save.
+    Shared by both examples' annex scripts."""
     from fpdf import FPDF
 
     class ExamplePDF(FPDF):
         def header(self) -> None:
             self.set_font("Helvetica", "B", 11)
             self.set_text_color(192, 0, 0)
-            self.cell(0, 6, PDF_BANNER, align="C", new_x="LMARGIN", new_y="NEXT")
+            self.cell(0, 6, banner, align="C", new_x="LMARGIN", new_y="NEXT")
             self.set_text_color(0, 0, 0)
             self.ln(2)
 
@@ -549,18 +562,17 @@ def write_pdf(path: Path, aftale: dict) -> tuple[list[tuple[str, str]], list[str
             self.set_text_color(192, 0, 0)
             self.cell(0, 5, f"EKSEMPEL – side {self.page_no()}", align="C")
 
-    rows, extra = pdf_lines(aftale)
     start = iso(aftale["periode"]["start"])
     helhedsplan = aftale["helhedsplan"]
     areas = [o["navn"] for o in aftale["omraader"]]
 
     pdf = ExamplePDF(format="A4", unit="mm")
     pdf.core_fonts_encoding = "windows-1252"  # the en dash of the banner
-    pdf.set_creation_date(DOC_DATE)
+    pdf.set_creation_date(created)
     pdf.set_title("Bilag med centralt genererede målinger ved indsatsens starttidspunkt (EKSEMPEL)")
     pdf.set_subject(f"Boligsocial indsats: {helhedsplan}")
-    pdf.set_author("Landsbyggefonden (eksempel)")
-    pdf.set_creator("aftale (scripts/make_viborg_annexes.py), eksempel")
+    pdf.set_author(author)
+    pdf.set_creator(creator)
     pdf.set_producer("fpdf2")
     pdf.set_lang("da")
     pdf.set_margins(20, 15, 20)
@@ -580,12 +592,15 @@ def write_pdf(path: Path, aftale: dict) -> tuple[list[tuple[str, str]], list[str
     )
     pdf.ln(3)
     pdf.set_font("Helvetica", "", 11)
-    pdf.cell(w, 6, f"Boligsocial indsats: {helhedsplan}", new_x="LMARGIN", new_y="NEXT")
+    if plan_wraps:
+        pdf.multi_cell(w, 6, f"Boligsocial indsats: {helhedsplan}", new_x="LMARGIN", new_y="NEXT")
+    else:
+        pdf.cell(w, 6, f"Boligsocial indsats: {helhedsplan}", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(w, 6, f"Opgørelse ved indsatsens start {da_date(start)}", new_x="LMARGIN", new_y="NEXT")
     pdf.multi_cell(w, 6, "Boligområder: " + ", ".join(areas), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(5)
 
-    label_w, value_w = 120, 30
+    value_w = 30
     pdf.set_font("Helvetica", "B", 11)
     pdf.set_fill_color(221, 235, 247)
     pdf.cell(label_w, 8, "Måling", border="B", fill=True)
@@ -594,6 +609,19 @@ def write_pdf(path: Path, aftale: dict) -> tuple[list[tuple[str, str]], list[str
     for label, value in rows:
         pdf.cell(label_w, 7, label, border="B")
         pdf.cell(value_w, 7, value, border="B", align="R", new_x="LMARGIN", new_y="NEXT")
+    return pdf, w
+
+
+def write_pdf(path: Path, aftale: dict) -> tuple[list[tuple[str, str]], list[str]]:
+    rows, extra = pdf_lines(aftale)
+    pdf, w = central_pdf(
+        aftale,
+        rows,
+        banner=PDF_BANNER,
+        author="Landsbyggefonden (eksempel)",
+        creator="aftale (scripts/make_viborg_annexes.py), eksempel",
+        label_w=120,
+    )
 
     pdf.ln(6)
     pdf.set_font("Helvetica", "B", 11)

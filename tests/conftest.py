@@ -18,6 +18,19 @@ SHARED_SEED = ROOT.parent / "shared" / "seed" / SEED.name
 SCHEMAS = ROOT / "schemas"
 
 
+# The annexes the seed's »Aftaledokumenter« lists, in its order (the agreement and its import keep them).
+SEED_ANNEX_TYPES = [
+    "organisationsdiagram",
+    "delaftale",
+    "beredskabsplan",
+    "milepaelsplan",
+    "budget",
+    "aktivitetsskema",
+    "centrale_maalinger",
+    "kommissorium_bestyrelse",
+]
+
+
 @pytest.fixture
 def viborg(tmp_path: Path) -> Path:
     """A private copy of the Viborg dossier that a test may break."""

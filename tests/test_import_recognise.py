@@ -16,7 +16,7 @@ import pytest
 from checker.findings import CouldNotRun
 from checker.importer import Block, Source
 from checker.importer.recognise import Recognition, recognise
-from tests.conftest import ROOT, SEED, VIBORG, load, normalise
+from tests.conftest import ROOT, SEED, SEED_ANNEX_TYPES, VIBORG, load, normalise
 
 EKSEMPELBY = ROOT / "agreements" / "eksempelby-2022-2026"
 SEED_AREAS = ["Houlkærparken", "Houlkærvænget", "Ellekonebakken", "Egeparken", "Rødkærparken", "Vestervang"]
@@ -103,16 +103,7 @@ def test_seed_afdeling_numbers_are_missing_but_vestervangs_afd_10_is_read_from_t
 
 def test_seed_required_annexes_are_the_aftaledokumenter_list(agreement):
     docs = agreement["aftaledokumenter"]
-    assert [b["type"] for b in docs["bilag"]] == [
-        "organisationsdiagram",
-        "delaftale",
-        "beredskabsplan",
-        "milepaelsplan",
-        "budget",
-        "aktivitetsskema",
-        "centrale_maalinger",
-        "kommissorium_bestyrelse",
-    ]
+    assert [b["type"] for b in docs["bilag"]] == SEED_ANNEX_TYPES
     assert docs["bilag"][4]["tekst"] == "Et budget udarbejdet i skabelonen fra http://driftsstoette.lbf.dk"
     assert docs["bilag"][1]["filer"] == [
         "delaftaler/5.1-tryghed-og-trivsel.json",

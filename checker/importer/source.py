@@ -146,15 +146,7 @@ def _refuse_unknown(path: Path, head: bytes, size: int) -> None:
         what = Text("Den er en tekstfil.", "It is a text file.")
     else:
         what = Text("Dens indhold er ukendt.", "Its content is unknown.")
-    raise SourceError(
-        path,
-        "source-unknown-format",
-        Text(
-            f"Filen er hverken en PDF-fil eller et Word-dokument (.docx). {what.da}",
-            f"The file is neither a PDF file nor a Word document (.docx). {what.en}",
-        ),
-        _SAVE_AGAIN,
-    )
+    raise _unknown_format(path, what)
 
 
 # ---------------------------------------------------------------------------------------------- PDF
@@ -431,15 +423,7 @@ def _refuse_other_zip(path: Path, lower: list[str]) -> None:
         )
     else:
         what = Text("Den er et zip-arkiv.", "It is a zip archive.")
-    raise SourceError(
-        path,
-        "source-unknown-format",
-        Text(
-            f"Filen er hverken en PDF-fil eller et Word-dokument (.docx). {what.da}",
-            f"The file is neither a PDF file nor a Word document (.docx). {what.en}",
-        ),
-        _SAVE_AGAIN,
-    )
+    raise _unknown_format(path, what)
 
 
 def _zip_error(path: Path, p) -> SourceError:
@@ -496,6 +480,19 @@ def _zip_error(path: Path, p) -> SourceError:
             f"{what.en} The file may be a so-called zip bomb.",
         ),
         _NEW_COPY,
+    )
+
+
+def _unknown_format(path: Path, what: Text) -> SourceError:
+    """The file is neither PDF nor Word; `what` says what it is instead."""
+    return SourceError(
+        path,
+        "source-unknown-format",
+        Text(
+            f"Filen er hverken en PDF-fil eller et Word-dokument (.docx). {what.da}",
+            f"The file is neither a PDF file nor a Word document (.docx). {what.en}",
+        ),
+        _SAVE_AGAIN,
     )
 
 
