@@ -1091,3 +1091,26 @@ def recalc(files: tuple[str, ...], lang: str) -> None:
         _fail(exc, lang)
     for f in dict.fromkeys(files):
         click.echo(f"Recalculated {f}" if lang == "en" else f"Genberegnede {f}")
+
+
+@main.command()
+@click.argument("folder", required=False, default="agreements", type=click.Path(path_type=str))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adressen der lyttes på / the address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0 vælger en ledig port.")
+@click.option("--token", help="Adgangsnøgle (mindst 16 tegn); ellers dannes en / access token; one is made if not given.")
+@click.option("--no-browser", "no_browser", is_flag=True, help="Åbn ikke browseren / do not open the browser.")
+@LANG
+@RULESETS
+def serve(folder: str, host: str, port: int, token: str | None, no_browser: bool, lang: str) -> None:
+    """Arbejdsbordet i browseren: dossiererne i FOLDER som formularer.
+
+    The workbench in the browser: the dossiers in FOLDER (default agreements/) as forms, checked as
+    they are saved, built, signed, revised and followed up. Listens on 127.0.0.1 unless --host; prints
+    the address with its access token and opens it. Exit 0 when stopped; 2: could not start.
+    """
+    from checker.web.server import serve as run_server
+
+    try:
+        run_server(folder, host, port, token, not no_browser, lang)
+    except CouldNotRun as exc:
+        _fail(exc, lang)

@@ -112,3 +112,4 @@ def browser(chromium: str, profile: Path, *args: str) -> subprocess.CompletedPro
         text=True,
         timeout=120,
     )
+pytest_plugins = ["tests.webapp"]

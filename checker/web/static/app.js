@@ -1,0 +1,41 @@
+// Shared by every page: the CSRF header on every change, and the overview's live check states.
+"use strict";
+window.aftale = {
+  csrf: () => document.querySelector('meta[name="csrf-token"]').content,
+  post: (url, body, isJson = true) => fetch(url, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: Object.assign({"X-CSRF-Token": aftale.csrf(), "Accept": "application/json"},
+                           isJson ? {"Content-Type": "application/json"} : {}),
+    body: isJson ? JSON.stringify(body) : body,
+  }),
+  // an upload or form: FormData sent with the CSRF header; the answer as JSON
+  postForm: (url, form) => aftale.post(url, new FormData(form), false),
+  counts: (c, w) => {
+    const out = [];
+    if (c.errors) out.push(`<span class="sev error">${c.errors} ${w.errors}</span>`);
+    if (c.warnings) out.push(`<span class="sev warning">${c.warnings} ${w.warnings}</span>`);
+    if (!c.errors && !c.warnings) out.push(`<span class="sev ok">${w.none}</span>`);
+    return out.join(" ");
+  },
+};
+
+document.addEventListener("DOMContentLoaded", () => {
+  const table = document.getElementById("dossiers");
+  if (!table) return;
+  const words = document.getElementById("words").dataset;
+  const poll = async () => {
+    const pending = table.querySelectorAll('td.status[data-state="checking"]');
+    if (!pending.length) return;
+    const states = await (await fetch("/api/status", {credentials: "same-origin"})).json();
+    for (const cell of pending) {
+      const s = states[cell.parentElement.dataset.dossier];
+      if (!s || s.state === "checking") continue;
+      cell.dataset.state = s.state;
+      if (s.state === "failed") { cell.textContent = s.message; continue; }
+      cell.innerHTML = aftale.counts(s, words);
+    }
+    setTimeout(poll, 400);
+  };
+  setTimeout(poll, 300);
+});

@@ -1,0 +1,109 @@
+// The document as a form (json-editor, built from the document's JSON Schema), every finding shown at
+// the field its JSON pointer names, saving through the server's writer and lock.
+"use strict";
+document.addEventListener("DOMContentLoaded", async () => {
+  const app = document.getElementById("editor-app");
+  const w = app.dataset;
+  const saveButton = document.getElementById("save");
+  const state = document.getElementById("save-state");
+  const conflict = document.getElementById("conflict");
+  const fileBox = document.getElementById("file-findings");
+  const answer = await fetch(w.api, {credentials: "same-origin", headers: {"Accept": "application/json"}});
+  const doc = await answer.json();
+  if (!answer.ok) { conflict.hidden = false; conflict.textContent = doc.error; return; }
+  let sha = doc.sha256;
+  let base = doc.value;
+
+  if (w.lang === "en") JSONEditor.defaults.language = "en";
+  const editor = new JSONEditor(document.getElementById("form"), {
+    schema: doc.schema, startval: doc.value, theme: "html", iconlib: null,
+    show_opt_in: true, show_errors: "never", disable_edit_json: true, disable_properties: true,
+    disable_collapse: false, prompt_before_delete: true, array_controls_top: false,
+    no_additional_properties: false, use_default_values: true,
+  });
+
+  const show = (findings, totals) => {
+    document.querySelectorAll(".finding-at").forEach((e) => e.remove());
+    document.querySelectorAll(".has-error").forEach((e) => e.classList.remove("has-error"));
+    const list = fileBox.querySelector("ul");
+    list.innerHTML = "";
+    for (const f of findings) {
+      const item = document.createElement("li");
+      item.className = `finding ${f.severity}`;
+      item.dataset.code = f.code;
+      if (f.pointer) item.dataset.pointer = f.pointer;
+      const where = f.label || f.pointer || "";
+      item.innerHTML = `<span class="sev ${f.severity}"></span> <a href="#"></a> <span class="msg"></span>`;
+      item.querySelector(".sev").textContent = f.code;
+      item.querySelector("a").textContent = where;
+      item.querySelector(".msg").textContent = f.message + (f.hint ? ` (${f.hint})` : "");
+      list.appendChild(item);
+      // at the field: the nearest form element the pointer reaches
+      let path = f.path;
+      let target = null;
+      while (path) {
+        const ed = editor.getEditor(path);
+        if (ed && ed.container) { target = ed; break; }
+        path = path.includes(".") ? path.slice(0, path.lastIndexOf(".")) : null;
+      }
+      if (target && f.path && path !== "root") {
+        const note = document.createElement("div");
+        note.className = `finding-at ${f.severity}`;
+        note.dataset.code = f.code;
+        note.dataset.pointer = f.pointer;
+        note.setAttribute("role", f.severity === "error" ? "alert" : "note");
+        note.textContent = f.message + (f.hint ? ` (${f.hint})` : "");
+        target.container.classList.add("has-error");
+        target.container.appendChild(note);
+        item.querySelector("a").addEventListener("click", (e) => { e.preventDefault(); note.scrollIntoView({block: "center"}); });
+      } else {
+        item.classList.add("file-level");
+        item.querySelector("a").removeAttribute("href");
+      }
+    }
+    fileBox.hidden = findings.length === 0;
+    if (totals) document.getElementById("totals").innerHTML = aftale.counts(totals, w);
+  };
+
+  editor.on("ready", () => {
+    show(doc.findings, doc.totals);
+    app.dataset.ready = "1";
+    saveButton.disabled = false;
+  });
+
+  const save = async () => {
+    saveButton.disabled = true;
+    state.textContent = w.saving;
+    conflict.hidden = true;
+    const value = editor.getValue();
+    try {
+      const res = await aftale.post(w.api, {sha256: sha, value: value, base: base});
+      const out = await res.json();
+      if (res.status === 409 && out.conflict) {
+        conflict.hidden = false;
+        conflict.innerHTML = "";
+        const p = document.createElement("p"); p.textContent = w.conflict; conflict.appendChild(p);
+        const ul = document.createElement("ul");
+        for (const line of out.conflict) { const li = document.createElement("li"); li.textContent = line; ul.appendChild(li); }
+        conflict.appendChild(ul);
+        const again = document.createElement("a"); again.href = location.href; again.textContent = w.reload;
+        conflict.appendChild(again);
+        state.textContent = "";
+        app.dataset.saved = "conflict";
+        return;
+      }
+      if (!res.ok) { conflict.hidden = false; conflict.textContent = out.error; state.textContent = ""; app.dataset.saved = "refused"; return; }
+      sha = out.sha256;
+      base = value;
+      state.textContent = out.changed.length ? w.saved : w.unchanged;
+      show(out.findings, out.totals);
+      app.dataset.saved = String(Date.now());
+    } finally {
+      saveButton.disabled = false;
+    }
+  };
+  saveButton.addEventListener("click", save);
+  document.addEventListener("keydown", (e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key === "s") { e.preventDefault(); save(); }
+  });
+});

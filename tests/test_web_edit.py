@@ -1,0 +1,62 @@
+"""aftale serve: the dossier as forms, in a real Chromium. A change that breaks a sum shows the finding
+at its field; fixing it clears it; untouched bytes stay; a second browser's stale save is refused."""
+
+from __future__ import annotations
+
+import json
+
+from tests.webapp import wait_ready, wait_saved
+
+AGREEMENT = "samarbejdsaftale.json"
+
+
+def test_overview_lists_both_examples_with_their_check(page, server):
+    page.goto(server.url + "/")
+    rows = page.locator("#dossiers tbody tr")
+    assert rows.count() == 2
+    viborg = page.locator("tr[data-dossier='viborg-2017-2021']")
+    assert "2017-04-01 – 2021-03-31" in viborg.inner_text()
+    assert "lbf-2015-2018" in viborg.inner_text()
+    page.wait_for_selector("tr[data-dossier='viborg-2017-2021'] td.status[data-state='checked']")
+    assert "9 advarsler" in viborg.locator("td.status").inner_text()
+    assert "0/4" in viborg.inner_text()
+    eksempelby = page.locator("tr[data-dossier='eksempelby-2022-2026']")
+    assert "EKSEMPEL" in eksempelby.inner_text()
+
+
+def _field(page, path: str):
+    """The input json-editor made for an editor path (root.a.b), found by its name attribute."""
+    parts = path.split(".")
+    name = parts[0] + "".join(f"[{p}]" for p in parts[1:])
+    return page.locator(f"[name='{name}']").first
+
+
+def test_a_broken_sum_is_shown_at_its_field_and_cleared_when_fixed(page, server):
+    path = server.root / "viborg-2017-2021" / AGREEMENT
+    before = path.read_bytes()
+    page.goto(server.url + "/d/viborg-2017-2021/edit/" + AGREEMENT)
+    wait_ready(page)
+    field = _field(page, "root.ressourcer.finansiering.landsbyggefonden")
+    assert field.input_value() == "14600000"
+    field.fill("14700000")
+    field.dispatch_event("change")
+    page.click("#save")
+    stamp = wait_saved(page, None)
+    note = page.locator(".finding-at[data-code='finance-total']")
+    assert note.count() == 1
+    assert note.get_attribute("data-pointer") == "/ressourcer/finansiering/samlet"
+    assert "27.202.000 kr., men samlet budget er 27.102.000 kr." in note.inner_text()
+    # the note sits inside the form element of that very field
+    container = page.locator("[data-schemapath='root.ressourcer.finansiering.samlet']")
+    assert container.locator(".finding-at[data-code='finance-total']").count() == 1
+    # on disk: only that number changed, every other byte as it was
+    after = path.read_bytes()
+    assert after == before.replace(b'"landsbyggefonden": 14600000', b'"landsbyggefonden": 14700000')
+    assert json.loads(after)["ressourcer"]["finansiering"]["landsbyggefonden"] == 14700000
+    # fixed: the finding goes away, the file is byte for byte the original
+    field.fill("14600000")
+    field.dispatch_event("change")
+    page.click("#save")
+    wait_saved(page, stamp)
+    assert page.locator(".finding-at[data-code='finance-total']").count() == 0
+    assert path.read_bytes() == before
