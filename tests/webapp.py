@@ -73,7 +73,9 @@ def start_server(root: Path, *args: str, token: str | None = TOKEN, env: dict | 
     return Server(url, root, process, token or line.split("token=", 1)[1])
 
 
-def copy_examples(target: Path, names: tuple[str, ...] = ("viborg-2017-2021", "eksempelby-2022-2026")) -> Path:
+def copy_examples(
+    target: Path, names: tuple[str, ...] = ("viborg-2017-2021", "eksempelby-2022-2026")
+) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     for name in names:
         shutil.copytree(AGREEMENTS / name, target / name)

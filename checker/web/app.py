@@ -45,7 +45,10 @@ async def _could_not_run(request: Request, exc: CouldNotRun):
 async def _unexpected(request: Request, exc: Exception):
     return problem(
         request,
-        Text(f"Der gik noget galt ({type(exc).__name__}); intet er ændret.", f"Something went wrong ({type(exc).__name__}); nothing was changed."),
+        Text(
+            f"Der gik noget galt ({type(exc).__name__}); intet er ændret.",
+            f"Something went wrong ({type(exc).__name__}); nothing was changed.",
+        ),
         500,
     )
 
@@ -54,7 +57,12 @@ def create_app(root: Path, *, token: str, hosts: set[str], lang: str = "da") -> 
     site = Site(root=Path(root), token=token, lang=lang, jobs=Jobs(), status=StatusCache())
     app = Starlette(
         routes=[*_routes(), Mount("/static", StaticFiles(directory=HERE / "static"), name="static")],
-        exception_handlers={NotFound: _not_found, 404: _not_found, CouldNotRun: _could_not_run, Exception: _unexpected},
+        exception_handlers={
+            NotFound: _not_found,
+            404: _not_found,
+            CouldNotRun: _could_not_run,
+            Exception: _unexpected,
+        },
     )
     app.state.site = site
     return Guard(app, token=token, hosts=hosts)

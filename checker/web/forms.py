@@ -127,7 +127,9 @@ async def save(request: Request):
     except (ValueError, KeyError, TypeError, AssertionError, RecursionError):
         return problem(request, Text("Formularen kunne ikke læses.", "The form could not be read."), 400)
     if _doctype(value) is None:
-        return problem(request, Text("Dokumenttypen mangler i formularen.", "The form has no document type."), 400)
+        return problem(
+            request, Text("Dokumenttypen mangler i formularen.", "The form has no document type."), 400
+        )
 
     from checker.files import dossier_lock, write_file
     from checker.jsonedit import rewrite_document
@@ -137,7 +139,10 @@ async def save(request: Request):
             raw = path.read_bytes()
             if sha256(raw) != base:
                 return JSONResponse(
-                    {"conflict": _what_changed(folder, rel, sent.get("base"), raw, lang(request)), "sha256": sha256(raw)},
+                    {
+                        "conflict": _what_changed(folder, rel, sent.get("base"), raw, lang(request)),
+                        "sha256": sha256(raw),
+                    },
                     status_code=409,
                     headers=SECURITY_HEADERS,
                 )
@@ -146,7 +151,14 @@ async def save(request: Request):
             try:
                 edited, changed = rewrite_document(text, value)
             except (ValueError, RecursionError):
-                return problem(request, Text("Ændringen kunne ikke skrives sikkert; intet er gemt.", "The change could not be written safely; nothing was saved."), 422)
+                return problem(
+                    request,
+                    Text(
+                        "Ændringen kunne ikke skrives sikkert; intet er gemt.",
+                        "The change could not be written safely; nothing was saved.",
+                    ),
+                    422,
+                )
             if changed:
                 write_file(path, bom + edited)
             new_sha = sha256((bom + edited).encode("utf-8"))

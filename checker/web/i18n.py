@@ -32,7 +32,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Filen er ændret af en anden, siden du åbnede den. Intet er gemt. Det ændrede er:",
         "The file was changed by someone else since you opened it. Nothing was saved. What changed:",
     ),
-    "reload": ("Hent den nye udgave (dine ændringer går tabt)", "Load the new version (your changes are lost)"),
+    "reload": (
+        "Hent den nye udgave (dine ændringer går tabt)",
+        "Load the new version (your changes are lost)",
+    ),
     "file_findings": ("Fund i filen", "Findings in the file"),
     "findings": ("Fund", "Findings"),
     "back": ("Tilbage", "Back"),

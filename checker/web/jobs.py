@@ -84,7 +84,9 @@ class Jobs:
         """Run `work(job)` in a thread. CouldNotRun and Refused end the job with their message; any other
         exception ends it 'failed' with its type, never a traceback in the page."""
         with self._lock:
-            busy = next((j for j in self._jobs.values() if j.dossier == dossier and j.state == "running"), None)
+            busy = next(
+                (j for j in self._jobs.values() if j.dossier == dossier and j.state == "running"), None
+            )
             if busy is not None:
                 raise CouldNotRun(
                     Text(
@@ -109,7 +111,9 @@ class Jobs:
                 job.state, job.message = "failed", exc.text
             except Exception as exc:  # noqa: BLE001 - the page says what kind of failure, the server goes on
                 job.state = "failed"
-                job.message = Text(f"Opgaven fejlede ({type(exc).__name__}).", f"The task failed ({type(exc).__name__}).")
+                job.message = Text(
+                    f"Opgaven fejlede ({type(exc).__name__}).", f"The task failed ({type(exc).__name__})."
+                )
             finally:
                 job.ended = time.monotonic()
 

@@ -54,7 +54,8 @@ def _summary(folder: Path, today: date) -> dict:
         lbf_status=text(version.get("lbf_status")),
         signed=sum(1 for b in blocks if b.get("navn")),
         signers=len(blocks),
-        example=isinstance(agreement.get("metadata"), dict) and agreement["metadata"].get("oprindelse") == "eksempel",
+        example=isinstance(agreement.get("metadata"), dict)
+        and agreement["metadata"].get("oprindelse") == "eksempel",
         milestone=next_milestone(folder, today),
     )
     return row
@@ -113,7 +114,14 @@ def documents(folder: Path) -> list[dict]:
         if doctype not in DOCUMENT_TYPES:
             doctype = None
         title = data.get("titel") if isinstance(data, dict) and isinstance(data.get("titel"), str) else None
-        out.append({"rel": rel, "doctype": doctype, "title": title, "kind": DOCUMENT_TYPES.get(doctype, (None, rel, rel))})
+        out.append(
+            {
+                "rel": rel,
+                "doctype": doctype,
+                "title": title,
+                "kind": DOCUMENT_TYPES.get(doctype, (None, rel, rel)),
+            }
+        )
     out.sort(key=lambda d: (order.index(d["doctype"]) if d["doctype"] in order else len(order), d["rel"]))
     return out
 

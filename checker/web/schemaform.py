@@ -12,7 +12,7 @@ the same messages as `aftale check`.
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from checker.schema import DOCUMENT_TYPES, SchemaRegistry
@@ -20,7 +20,18 @@ from checker.schema import DOCUMENT_TYPES, SchemaRegistry
 COMMON = "common.schema.json"
 
 #: keywords json-editor does not understand and that only narrow what the server already validates
-DROPPED = {"$schema", "$id", "allOf", "dependentRequired", "dependentSchemas", "if", "then", "else", "unevaluatedProperties", "patternErrorMessage"}
+DROPPED = {
+    "$schema",
+    "$id",
+    "allOf",
+    "dependentRequired",
+    "dependentSchemas",
+    "if",
+    "then",
+    "else",
+    "unevaluatedProperties",
+    "patternErrorMessage",
+}
 
 #: text properties that hold prose and get a text area instead of a one-line field
 PROSE = {"beskrivelse", "tekst", "bemaerkning", "kildetekst", "formaal", "indledning", "resume", "note"}
@@ -74,7 +85,7 @@ def _merge(into: dict, extra: dict) -> None:
             _merge(items.setdefault("properties", {}), sub["items"]["properties"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _form_schema(doctype: str) -> dict:
     registry = SchemaRegistry()
     own = DOCUMENT_TYPES[doctype][0]

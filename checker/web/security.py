@@ -100,7 +100,9 @@ class Guard:
             if site not in (None, "same-origin", "none") or (
                 origin is not None and origin.split("://", 1)[-1].lower() not in self.hosts
             ):
-                return PlainTextResponse("Forespørgsler fra andre websteder afvises / cross-site request refused.", 403)
+                return PlainTextResponse(
+                    "Forespørgsler fra andre websteder afvises / cross-site request refused.", 403
+                )
             sent = request.headers.get("x-csrf-token") or request.query_params.get("csrf")
             if not (sent and hmac.compare_digest(sent.encode(), self.csrf.encode())):
                 return PlainTextResponse(

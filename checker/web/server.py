@@ -29,7 +29,10 @@ def _bind(host: str, port: int) -> socket.socket:
                 )
             ) from None
         raise CouldNotRun(
-            Text(f"Kan ikke lytte på {host}:{port}: {exc.strerror}.", f"Cannot listen on {host}:{port}: {exc.strerror}.")
+            Text(
+                f"Kan ikke lytte på {host}:{port}: {exc.strerror}.",
+                f"Cannot listen on {host}:{port}: {exc.strerror}.",
+            )
         ) from None
     sock.listen(64)
     return sock
@@ -51,9 +54,7 @@ def serve(folder: str, host: str, port: int, token: str | None, open_browser: bo
 
     root = Path(folder)
     if not root.is_dir():
-        raise CouldNotRun(
-            Text(f"Mappen {root} findes ikke.", f"The folder {root} does not exist.")
-        )
+        raise CouldNotRun(Text(f"Mappen {root} findes ikke.", f"The folder {root} does not exist."))
     if token is not None and len(token) < MIN_TOKEN:
         raise CouldNotRun(
             Text(

@@ -57,7 +57,9 @@ class StatusCache:
         self.want(folder)
         return None
 
-    def put(self, folder: Path, result: Result | None, failure: str | None = None, fp: tuple | None = None) -> None:
+    def put(
+        self, folder: Path, result: Result | None, failure: str | None = None, fp: tuple | None = None
+    ) -> None:
         with self._lock:
             self._known[folder] = Status(fp if fp is not None else fingerprint(folder), result, failure)
 
