@@ -10,7 +10,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from checker.findings import CouldNotRun, Text
-from checker.web.common import HERE, NotFound, Site, could_not_run, problem
+from checker.web.common import HERE, NotFound, Site, UploadRefused, could_not_run, problem
 from checker.web.jobs import Jobs
 from checker.web.security import Guard
 from checker.web.status import StatusCache
@@ -42,6 +42,10 @@ async def _could_not_run(request: Request, exc: CouldNotRun):
     return could_not_run(request, exc)
 
 
+async def _upload_refused(request: Request, exc):
+    return problem(request, exc.text, exc.status_code)
+
+
 async def _unexpected(request: Request, exc: Exception):
     return problem(
         request,
@@ -61,6 +65,7 @@ def create_app(root: Path, *, token: str, hosts: set[str], lang: str = "da") -> 
             NotFound: _not_found,
             404: _not_found,
             CouldNotRun: _could_not_run,
+            UploadRefused: _upload_refused,
             Exception: _unexpected,
         },
     )

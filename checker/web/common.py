@@ -151,3 +151,60 @@ def read_json(path: Path) -> Any:
 
 def could_not_run(request: Request, exc: CouldNotRun) -> Response:
     return problem(request, exc.text, 422)
+
+
+# --------------------------------------------------------------------------- uploads
+
+#: the largest upload of each kind: the CLI's own limits (docs/guarantees.md)
+LIMITS = {
+    "workbook": 20 * 1024 * 1024,
+    "pdf": 20 * 1024 * 1024,
+    "signed_pdf": 200 * 1024 * 1024,
+    "agreement": 50 * 1024 * 1024,  # a Word or PDF agreement for `aftale import`
+    "image": 5 * 1024 * 1024,
+    "evidence": 20 * 1024 * 1024,
+}
+
+
+class UploadRefused(Exception):
+    def __init__(self, text: Text, status_code: int = 400):
+        super().__init__(text.en)
+        self.text = text
+        self.status_code = status_code
+
+
+async def upload(request: Request, kind: str, field_name: str = "file") -> tuple[str, bytes, dict[str, str]]:
+    """The one file a multipart form sends in `field_name`, as (its plain file name, its bytes, the form's
+    other fields). Refused (UploadRefused) before it is read when the request says it is larger than the
+    limit for `kind`, or gives no size; and while it is read if it turns out larger. The caller checks the
+    content with the same readers as the CLI; nothing here trusts the name or the declared type."""
+    limit = LIMITS[kind]
+    declared = request.headers.get("content-length")
+    if declared is None or not declared.isdigit():
+        raise UploadRefused(
+            Text("Upload uden angivet størrelse afvises.", "An upload without a stated size is refused."), 411
+        )
+    mb = limit // (1024 * 1024)
+    too_large = UploadRefused(
+        Text(f"Filen er for stor: højst {mb} MB.", f"The file is too large: at most {mb} MB."), 413
+    )
+    if int(declared) > limit + 64 * 1024:
+        raise too_large
+    try:
+        form = await request.form(max_files=1, max_fields=20, max_part_size=64 * 1024)
+    except Exception:  # noqa: BLE001 - python-multipart's and Starlette's errors: a malformed form
+        raise UploadRefused(Text("Formularen kunne ikke læses.", "The form could not be read.")) from None
+    try:
+        item = form.get(field_name)
+        if item is None or isinstance(item, str):
+            raise UploadRefused(Text("Vælg en fil.", "Choose a file."))
+        data = await item.read(limit + 1)
+        if len(data) > limit:
+            raise too_large
+        if not data:
+            raise UploadRefused(Text("Filen er tom.", "The file is empty."))
+        name = (item.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    finally:
+        await form.close()
+    return name, data, fields
