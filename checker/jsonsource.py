@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.findings import CouldNotRun, Finding, Severity, Text
+from checker.memo import Memo, digest
 
 MAX_JSON_BYTES = 5 * 1024 * 1024  # a dossier source is a few hundred KB at most
 
@@ -41,6 +42,9 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+_POSITIONS = Memo(16)  # content digest -> json_source_map's positions (never changed once made)
+
+
 @dataclass
 class JsonSource:
     path: Path
@@ -52,9 +56,12 @@ class JsonSource:
     def position(self, pointer: str, *, key: bool = False) -> tuple[int | None, int | None]:
         """1-based (line, column) of the value (or, with key=True, the key) at a JSON pointer."""
         if self._positions is None:
-            from json_source_map import calculate  # only needed when something is reported
+            known = digest(self.text)
+            self._positions = _POSITIONS.get(known)
+            if self._positions is None:
+                from json_source_map import calculate  # only needed when something is reported
 
-            self._positions = calculate(self.text)
+                self._positions = _POSITIONS.put(known, calculate(self.text))
         entry = self._positions.get(pointer)
         while entry is None and pointer:
             pointer = pointer.rsplit("/", 1)[0]  # fall back to the nearest enclosing value

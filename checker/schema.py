@@ -21,6 +21,7 @@ from referencing import Registry, Resource
 from checker.findings import Finding, Severity, Text
 from checker.jsonsource import JsonSource, escape_pointer_token, pointer_of
 from checker.labels import Labeller
+from checker.memo import Memo, digest
 from checker.resources import schema_dir
 
 BASE = "https://lbf-aftale.dk/schemas/v2/"
@@ -147,7 +148,18 @@ def document_type(source: JsonSource) -> tuple[str | None, list[Finding]]:
     ]
 
 
+_VALIDATED = Memo(64)  # (doctype, rel, content digest) -> findings
+
+
 def validate_source(source: JsonSource, doctype: str, registry: SchemaRegistry) -> list[Finding]:
+    key = (doctype, source.rel, digest(source.text))
+    known = _VALIDATED.get(key)
+    if known is None:
+        known = _VALIDATED.put(key, tuple(_validate_source(source, doctype, registry)))
+    return list(known)
+
+
+def _validate_source(source: JsonSource, doctype: str, registry: SchemaRegistry) -> list[Finding]:
     validator = registry.validator(doctype)
     errors = sorted(
         validator.iter_errors(source.data), key=lambda e: (list(map(str, e.absolute_path)), e.validator)

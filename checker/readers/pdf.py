@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from checker.findings import CouldNotRun, Text
+from checker.memo import Memo, digest
 from checker.readers import ReaderError, format_bytes
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -165,10 +166,24 @@ def _page_text(page: Any) -> PdfPage:
     return PdfPage(page.page_number, text, lines)
 
 
+_READ = Memo(8)  # content digest -> pages
+
+
 def read_pdf(path: Path) -> list[PdfPage]:
     """The text of each page. Raises ReaderError for a file that is not a readable PDF, CouldNotRun
-    when the operating system will not let us read it."""
-    return read_pages(path, _page_text)
+    when the operating system will not let us read it. The same content is read once per process."""
+    key = None
+    try:
+        if Path(path).stat().st_size <= ANNEX.max_bytes:
+            key = digest(Path(path).read_bytes())
+    except OSError:
+        key = None  # read_pages says why
+    pages = _READ.get(key) if key else None
+    if pages is None:
+        pages = read_pages(path, _page_text)
+        if key:
+            _READ.put(key, tuple(pages))
+    return list(pages)
 
 
 def read_pages(path: Path, read_page: Callable[[Any], T], limits: PdfLimits = ANNEX) -> list[T]:
