@@ -60,3 +60,34 @@ def test_a_broken_sum_is_shown_at_its_field_and_cleared_when_fixed(page, server)
     wait_saved(page, stamp)
     assert page.locator(".finding-at[data-code='finance-total']").count() == 0
     assert path.read_bytes() == before
+
+
+def test_a_stale_form_is_refused_and_names_what_changed(playwright_browser, page, server):
+    """Two browsers open the same document; the first saves; the second's save writes nothing and says
+    what the first changed. Nothing of the first save is lost."""
+    path = server.root / "viborg-2017-2021" / AGREEMENT
+    url = server.url + "/d/viborg-2017-2021/edit/" + AGREEMENT
+    other_context = playwright_browser.new_context()
+    other = other_context.new_page()
+    other.goto(server.login_url())
+    try:
+        for p in (page, other):
+            p.goto(url)
+            wait_ready(p)
+        first = _field(page, "root.ressourcer.finansiering.landsbyggefonden")
+        first.fill("14700000")
+        first.dispatch_event("change")
+        page.click("#save")
+        wait_saved(page, None)
+        after_first = path.read_bytes()
+        second = _field(other, "root.ressourcer.finansiering.lokal_medfinansiering")
+        second.fill("1")
+        second.dispatch_event("change")
+        other.click("#save")
+        assert wait_saved(other, None) == "conflict"
+        assert path.read_bytes() == after_first  # the second save wrote nothing
+        text = other.inner_text("#conflict")
+        assert "Filen er ændret af en anden, siden du åbnede den. Intet er gemt." in text
+        assert "Finansiering › Landsbyggefonden: 14.600 → 14.700 t.kr." in text, text
+    finally:
+        other_context.close()

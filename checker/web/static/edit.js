@@ -62,7 +62,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       }
     }
     fileBox.hidden = findings.length === 0;
-    if (totals) document.getElementById("totals").innerHTML = aftale.counts(totals, w);
+    if (totals) document.getElementById("totals").innerHTML = aftale.counts(totals, {errors: w.wErrors, warnings: w.wWarnings, none: w.wNone});
   };
 
   editor.on("ready", () => {
@@ -73,20 +73,23 @@ document.addEventListener("DOMContentLoaded", async () => {
 
   const save = async () => {
     saveButton.disabled = true;
-    state.textContent = w.saving;
+    state.textContent = w.wSaving;
     conflict.hidden = true;
+    const t0 = performance.now();
     const value = editor.getValue();
     try {
+      const t1 = performance.now();
       const res = await aftale.post(w.api, {sha256: sha, value: value, base: base});
       const out = await res.json();
+      const t2 = performance.now();
       if (res.status === 409 && out.conflict) {
         conflict.hidden = false;
         conflict.innerHTML = "";
-        const p = document.createElement("p"); p.textContent = w.conflict; conflict.appendChild(p);
+        const p = document.createElement("p"); p.textContent = w.wConflict; conflict.appendChild(p);
         const ul = document.createElement("ul");
         for (const line of out.conflict) { const li = document.createElement("li"); li.textContent = line; ul.appendChild(li); }
         conflict.appendChild(ul);
-        const again = document.createElement("a"); again.href = location.href; again.textContent = w.reload;
+        const again = document.createElement("a"); again.href = location.href; again.textContent = w.wReload;
         conflict.appendChild(again);
         state.textContent = "";
         app.dataset.saved = "conflict";
@@ -95,8 +98,10 @@ document.addEventListener("DOMContentLoaded", async () => {
       if (!res.ok) { conflict.hidden = false; conflict.textContent = out.error; state.textContent = ""; app.dataset.saved = "refused"; return; }
       sha = out.sha256;
       base = value;
-      state.textContent = out.changed.length ? w.saved : w.unchanged;
+      state.textContent = out.changed.length ? w.wSaved : w.wUnchanged;
       show(out.findings, out.totals);
+      // how long each part took, for benchmarks/serve.py
+      app.dataset.timing = JSON.stringify({value: t1 - t0, request: t2 - t1, show: performance.now() - t2});
       app.dataset.saved = String(Date.now());
     } finally {
       saveButton.disabled = false;
