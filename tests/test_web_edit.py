@@ -91,3 +91,23 @@ def test_a_stale_form_is_refused_and_names_what_changed(playwright_browser, page
         assert "Finansiering › Landsbyggefonden: 14.600 → 14.700 t.kr." in text, text
     finally:
         other_context.close()
+
+
+def test_findings_follow_the_typing_before_saving(page, server):
+    """Checked as you type: a moment after a change the finding appears at its field, though nothing is
+    saved; the file on disk is untouched until Save."""
+    path = server.root / "viborg-2017-2021" / AGREEMENT
+    before = path.read_bytes()
+    page.goto(server.url + "/d/viborg-2017-2021/edit/" + AGREEMENT)
+    wait_ready(page)
+    field = _field(page, "root.ressourcer.finansiering.lokal_medfinansiering")
+    field.fill("12602000")
+    field.dispatch_event("change")
+    page.wait_for_selector("#editor-app[data-checked]")
+    note = page.locator(
+        "[data-schemapath='root.ressourcer.finansiering.samlet'] .finding-at[data-code='finance-total']"
+    )
+    assert note.count() == 1
+    assert "= 27.202.000 kr., men samlet budget er 27.102.000 kr." in note.inner_text()
+    assert page.inner_text("#save-state") == "Kontrolleret – ikke gemt endnu"
+    assert path.read_bytes() == before

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -105,31 +106,89 @@ async def load(request: Request):
     return JSONResponse(body, headers=SECURITY_HEADERS)
 
 
+class _Refused(Exception):
+    def __init__(self, text: Text, status_code: int):
+        self.text, self.status_code = text, status_code
+
+
+async def _sent(request: Request) -> dict:
+    """The form's JSON body {sha256, value, base}, read up to MAX_BODY."""
+    try:
+        size = int(request.headers.get("content-length", "0"))
+    except ValueError:
+        size = MAX_BODY + 1
+    too_large = _Refused(Text("Formularen er for stor.", "The form is too large."), 413)
+    if size > MAX_BODY:
+        raise too_large
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise too_large
+    try:
+        sent = json.loads(body)
+        assert isinstance(sent, dict) and isinstance(sent.get("sha256"), str) and "value" in sent
+    except (ValueError, AssertionError, RecursionError):
+        raise _Refused(Text("Formularen kunne ikke læses.", "The form could not be read."), 400) from None
+    if _doctype(sent["value"]) is None:
+        raise _Refused(Text("Dokumenttypen mangler i formularen.", "The form has no document type."), 400)
+    return sent
+
+
+async def draft_check(request: Request):
+    """Check the dossier as it would be with the form's value, without saving: a copy of the dossier in a
+    temporary folder with the edited document written into it, checked by the same check as always."""
+    import shutil
+    import tempfile
+
+    from checker.check import check_dossier
+    from checker.jsonedit import rewrite_document
+
+    folder = dossier_of(request)
+    rel = request.path_params["rel"]
+    path = _document(folder, rel)
+    try:
+        sent = await _sent(request)
+    except _Refused as exc:
+        return problem(request, exc.text, exc.status_code)
+    raw = path.read_bytes()
+    try:
+        edited, _changed = rewrite_document(raw.decode("utf-8-sig"), sent["value"])
+    except (ValueError, RecursionError):
+        return problem(
+            request, Text("Formularen kunne ikke kontrolleres.", "The form could not be checked."), 422
+        )
+    language = lang(request)
+
+    def check_copy():
+        with tempfile.TemporaryDirectory(prefix="aftale-kladde-") as tmp:
+            copy = Path(tmp) / folder.name
+            shutil.copytree(folder, copy, symlinks=True, ignore=shutil.ignore_patterns(".*"))
+            (copy / rel).write_text(edited, encoding="utf-8")
+            return check_dossier(copy)
+
+    try:
+        result = await run_in_threadpool(check_copy)
+    except CouldNotRun as exc:
+        return problem(request, exc.text, 422)
+    findings = result.sorted_findings()
+    body = {
+        "findings": [finding_json(f, language) for f in findings if f.file == rel],
+        "totals": counts(findings),
+        "draft": True,
+    }
+    return JSONResponse(body, headers=SECURITY_HEADERS)
+
+
 async def save(request: Request):
     folder = dossier_of(request)
     rel = request.path_params["rel"]
     path = _document(folder, rel)
     try:
-        size = int(request.headers.get("content-length", "0"))
-    except ValueError:
-        size = MAX_BODY + 1
-    if size > MAX_BODY:
-        return problem(request, Text("Formularen er for stor.", "The form is too large."), 413)
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            return problem(request, Text("Formularen er for stor.", "The form is too large."), 413)
-    try:
-        sent = json.loads(body)
-        base, value = sent["sha256"], sent["value"]
-        assert isinstance(base, str)
-    except (ValueError, KeyError, TypeError, AssertionError, RecursionError):
-        return problem(request, Text("Formularen kunne ikke læses.", "The form could not be read."), 400)
-    if _doctype(value) is None:
-        return problem(
-            request, Text("Dokumenttypen mangler i formularen.", "The form has no document type."), 400
-        )
+        sent = await _sent(request)
+    except _Refused as exc:
+        return problem(request, exc.text, exc.status_code)
+    base, value = sent["sha256"], sent["value"]
 
     from checker.files import dossier_lock, write_file
     from checker.jsonedit import rewrite_document
@@ -164,7 +223,8 @@ async def save(request: Request):
             new_sha = sha256((bom + edited).encode("utf-8"))
     except CouldNotRun as exc:
         return problem(request, exc.text, 409)
-    out = {"sha256": new_sha, "changed": changed, **_findings(request, folder, rel, fresh=bool(changed))}
+    checked = await run_in_threadpool(_findings, request, folder, rel, fresh=bool(changed))
+    out = {"sha256": new_sha, "changed": changed, **checked}
     return JSONResponse(out, headers=SECURITY_HEADERS)
 
 
@@ -192,4 +252,5 @@ routes = [
     Route("/d/{name}/edit/{rel:path}", edit_page),
     Route("/d/{name}/api/doc/{rel:path}", load, methods=["GET"]),
     Route("/d/{name}/api/doc/{rel:path}", save, methods=["POST"]),
+    Route("/d/{name}/api/check/{rel:path}", draft_check, methods=["POST"]),
 ]

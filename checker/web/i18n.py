@@ -27,6 +27,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "save": ("Gem", "Save"),
     "saving": ("Gemmer …", "Saving …"),
     "saved": ("Gemt og kontrolleret", "Saved and checked"),
+    "draft_checked": ("Kontrolleret – ikke gemt endnu", "Checked – not saved yet"),
     "unchanged": ("Intet ændret", "Nothing changed"),
     "conflict": (
         "Filen er ændret af en anden, siden du åbnede den. Intet er gemt. Det ændrede er:",

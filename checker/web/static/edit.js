@@ -65,14 +65,33 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (totals) document.getElementById("totals").innerHTML = aftale.counts(totals, {errors: w.wErrors, warnings: w.wWarnings, none: w.wNone});
   };
 
+  // checked as you type: a moment after the last change, the server checks the dossier as it would be
+  // with this form (a copy; nothing is saved) and the findings move to where they now belong
+  let edits = 0;
+  let timer = null;
+  const draftCheck = async () => {
+    const seen = ++edits;
+    const res = await aftale.post(w.check, {sha256: sha, value: editor.getValue()});
+    if (seen !== edits || !res.ok) return;  // a newer change or a save came meanwhile
+    const out = await res.json();
+    show(out.findings, out.totals);
+    state.textContent = w.wDraft;
+    app.dataset.checked = String(Date.now());
+  };
   editor.on("ready", () => {
     show(doc.findings, doc.totals);
     app.dataset.ready = "1";
     saveButton.disabled = false;
+    editor.on("change", () => {
+      clearTimeout(timer);
+      timer = setTimeout(draftCheck, 600);
+    });
   });
 
   const save = async () => {
     saveButton.disabled = true;
+    clearTimeout(timer);
+    edits++;  // an answer to an earlier draft check no longer counts
     state.textContent = w.wSaving;
     conflict.hidden = true;
     const t0 = performance.now();
