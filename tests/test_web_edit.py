@@ -111,3 +111,26 @@ def test_findings_follow_the_typing_before_saving(page, server):
     assert "= 27.202.000 kr., men samlet budget er 27.102.000 kr." in note.inner_text()
     assert page.inner_text("#save-state") == "Kontrolleret – ikke gemt endnu"
     assert path.read_bytes() == before
+
+
+def test_a_list_is_reordered_with_danish_buttons_and_only_that_list_is_rewritten(page, server):
+    path = server.root / "viborg-2017-2021" / AGREEMENT
+    before = path.read_bytes()
+    original = json.loads(before)
+    page.goto(server.url + "/d/viborg-2017-2021/edit/" + AGREEMENT)
+    wait_ready(page)
+    assert page.locator("[data-schemapath='root.periode.start'] input").first.get_attribute("type") == "date"
+    second = page.locator("[data-schemapath='root.omraader.1']")
+    second.get_by_role("button", name="Flyt op", exact=True).last.click()
+    page.click("#save")
+    wait_saved(page, None)
+    after = json.loads(path.read_bytes())
+    names = [o["navn"] for o in original["omraader"]]
+    assert [o["navn"] for o in after["omraader"]] == [names[1], names[0], *names[2:]]
+    assert after["omraader"][0] == original["omraader"][1]
+    # everything outside the list of områder is byte for byte as it was
+    text_before, text_after = before.decode(), path.read_bytes().decode()
+    start = text_before.index('"omraader": [')
+    assert text_after[:start] == text_before[:start]
+    tail = text_before[text_before.index('"parter": [') :]
+    assert text_after.endswith(tail)

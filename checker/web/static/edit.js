@@ -14,7 +14,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   let sha = doc.sha256;
   let base = doc.value;
 
-  if (w.lang === "en") JSONEditor.defaults.language = "en";
+  JSONEditor.defaults.language = w.lang === "en" ? "en" : "da";
   const editor = new JSONEditor(document.getElementById("form"), {
     schema: doc.schema, startval: doc.value, theme: "html", iconlib: null,
     show_opt_in: true, show_errors: "never", disable_edit_json: true, disable_properties: true,
@@ -82,7 +82,11 @@ document.addEventListener("DOMContentLoaded", async () => {
     show(doc.findings, doc.totals);
     app.dataset.ready = "1";
     saveButton.disabled = false;
+    let last = JSON.stringify(editor.getValue());
     editor.on("change", () => {
+      const now = JSON.stringify(editor.getValue());
+      if (now === last) return;  // the form redrawing itself is not a change
+      last = now;
       clearTimeout(timer);
       timer = setTimeout(draftCheck, 600);
     });
