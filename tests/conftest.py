@@ -112,4 +112,6 @@ def browser(chromium: str, profile: Path, *args: str) -> subprocess.CompletedPro
         text=True,
         timeout=120,
     )
+
+
 pytest_plugins = ["tests.webapp"]

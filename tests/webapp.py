@@ -3,6 +3,7 @@ by Playwright (Debian's chromium; Playwright's own browser download is not used)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -52,8 +53,11 @@ class Server:
                 self.process.wait(5)
 
 
-def start_server(root: Path, *args: str, token: str | None = TOKEN, env: dict | None = None) -> Server:
-    """Start `aftale serve ROOT --port 0` and wait for the address it prints (the first line)."""
+def start_server(
+    root: Path, *args: str, token: str | None = TOKEN, env: dict | None = None, cwd: Path = ROOT
+) -> Server:
+    """Start `aftale serve ROOT --port 0` in `cwd` (where its builds go: generated/<dossier>, as the command
+    line's default) and wait for the address it prints (the first line)."""
     command = [sys.executable, "-m", "checker", "serve", str(root), "--port", "0", "--no-browser", *args]
     if token is not None:
         command += ["--token", token]
@@ -62,8 +66,8 @@ def start_server(root: Path, *args: str, token: str | None = TOKEN, env: dict | 
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
     )
     line = process.stdout.readline().strip()
     if not line.startswith("http://"):
@@ -102,19 +106,28 @@ def playwright_browser():
         browser.close()
 
 
-@pytest.fixture
-def page(playwright_browser, server):
-    """A fresh browser context, logged in to `server` (the token set as its cookie)."""
-    context = playwright_browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(30_000)
+@contextlib.contextmanager
+def logged_in(browser, server: Server, path: str = "/", timeout_ms: int = 30_000):
+    """A fresh browser context logged in to `server` (the token set as its cookie), at `path`; fails
+    the test on any JavaScript error in its pages."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(timeout_ms)
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.goto(server.login_url())
-    pg.js_errors = errors
-    yield pg
-    context.close()
+    pg.goto(server.login_url(path))
+    try:
+        yield pg
+    finally:
+        context.close()
     assert not errors, f"JavaScript errors in the page: {errors}"
+
+
+@pytest.fixture
+def page(playwright_browser, server):
+    """A logged-in page on the test's `server`."""
+    with logged_in(playwright_browser, server) as pg:
+        yield pg
 
 
 def wait_ready(pg) -> None:

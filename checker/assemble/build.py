@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -162,11 +163,15 @@ def build(
     pdf: bool = True,
     templates: Path | None = None,
     as_of=None,
+    progress: Callable[[Text], None] | None = None,
 ) -> BuildResult:
+    """`progress`, if given, is told each step as it begins (`aftale serve` shows them)."""
     from checker.assemble import orgchart, view
     from checker.assemble.render import render_many
 
+    step = progress or (lambda _text: None)
     root = Path(dossier)
+    step(Text("Kontrollerer dossieret", "Checking the dossier"))
     check = check_dossier(root, as_of=as_of)
     structural = [
         f
@@ -207,6 +212,7 @@ def build(
         ) from None
     when = document_time(aftale)
     try:
+        step(Text("Tegner organisationsdiagrammet", "Drawing the organisation chart"))
         png, drawn = orgchart.sketch(aftale)
         diagram_png, diagram_pdf = staging / "organisationsdiagram.png", staging / "organisationsdiagram.pdf"
         diagram_png.write_bytes(png)
@@ -248,6 +254,7 @@ def build(
             )
             rendered.append((rel, doctype, staging / f"{output_name(rel, doctype)}.docx"))
         # the templates may be the user's own (--templates): rendered in a bounded child process
+        step(Text(f"Skriver {len(jobs)} Word-dokumenter", f"Writing {len(jobs)} Word documents"))
         for (_rel, _doctype, target), data in zip(rendered, render_many(jobs), strict=True):
             target.write_bytes(data)
         outputs = [diagram_png, diagram_pdf] + [t for _r, _d, t in rendered]
@@ -262,6 +269,7 @@ def build(
             from checker.assemble.pdf import convert
 
             # the diagram's PDF/A step (pikepdf, about 0.1 s) runs while LibreOffice converts the Word files
+            step(Text("Laver PDF/A med LibreOffice", "Making PDF/A with LibreOffice"))
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aftale-diagram") as pool:
                 diagram = pool.submit(write_diagram_pdf)
                 pdfs = convert([t for _r, _d, t in rendered], staging)
@@ -274,6 +282,7 @@ def build(
             }
             # every other document of this build, as it is now: the parties' signatures then cover the
             # annexes LBF receives beside what they sign
+            step(Text("Tilføjer underskriftsfelter", "Adding signature fields"))
             others = [{"path": o.name, "sha256": _sha256(o)} for o in sorted(outputs) if o not in signed]
             for (rel, _doctype, _t), pdf_path, (_r, _dt, data) in zip(rendered, pdfs, docs, strict=True):
                 if pdf_path in signed:
@@ -291,6 +300,7 @@ def build(
                     _add_signature_fields(pdf_path, data, requirement)
         else:
             write_diagram_pdf()
+        step(Text("Skriver manifestet", "Writing the manifest"))
         manifest = _manifest(
             root, check, draft, templates, [t for _r, t, _p in rendered], outputs, docs, aftale, sources
         )

@@ -14,7 +14,8 @@ a time and imported again.
 laid out a little differently still reads), checks every filled-in row and reports every problem with
 its exact cell. It writes the register only when there is no error, and then atomically, after
 validating the result against the schema. It adds and (with ``replace``) replaces measurements; it
-never deletes one: a row whose four input cells are all empty is skipped.
+never deletes one: a row whose four input cells are all empty is skipped. ``merge_rows`` does the same
+for rows given directly (the follow-up form of ``aftale serve``): the same checks, the same writing.
 
 A row is the same measurement as one in the register when criterion, area/category and checkpoint
 match. It is unchanged when value, date, data source and evidence file are the same; a different
@@ -436,7 +437,6 @@ def import_workbook(dossier: Path, workbook: Path, *, replace: bool = False) -> 
 
 
 def _import_workbook(dossier: Path, workbook: Path, *, replace: bool = False) -> ImportResult:
-    from checker.followup.audit import REGISTER, _sha256
     from checker.readers import ReaderError
     from checker.readers.xlsx import open_workbook
 
@@ -444,7 +444,6 @@ def _import_workbook(dossier: Path, workbook: Path, *, replace: bool = False) ->
     workbook = Path(workbook)
     aftale, register = _load(root)
     targets = _targets(aftale, register)
-    start, slut, limit = _period(aftale)
 
     try:
         wb = open_workbook(workbook)
@@ -464,6 +463,33 @@ def _import_workbook(dossier: Path, workbook: Path, *, replace: bool = False) ->
             )
         )
 
+    return _merge_rows(root, aftale, register, targets, table.rows, replace=replace)
+
+
+def targets_of(dossier: Path) -> tuple[dict, dict | None, list]:
+    """The agreement, the register (None when there is none) and every target in the template's order,
+    once the dossier validates: what the template lists and the import checks against."""
+    aftale, register = _load(Path(dossier))
+    return aftale, register, _targets(aftale, register)
+
+
+def merge_rows(dossier: Path, rows: list[dict], *, replace: bool = False) -> ImportResult:
+    """The import of rows given directly (``aftale serve``'s follow-up form), with every check and the
+    writing of a workbook's import: each row maps column labels (COLUMNS; "Dokumentation (fil)" may be
+    left out of every row, and then a registered measurement keeps its evidence) to a
+    ``checker.readers.xlsx.Cell`` holding the value as typed; an issue names the cell's ``ref``. The
+    caller holds the dossier's lock (files.dossier_lock)."""
+    root = Path(dossier)
+    aftale, register, targets = targets_of(root)
+    return _merge_rows(root, aftale, register, targets, rows, replace=replace)
+
+
+def _merge_rows(
+    root: Path, aftale: dict, register: dict | None, targets: list, rows, *, replace: bool
+) -> ImportResult:
+    from checker.followup.audit import REGISTER, _sha256
+
+    start, slut, limit = _period(aftale)
     by_criterion: dict[str, list] = {}
     for t in targets:
         by_criterion.setdefault(t.kriterium, []).append(t)
@@ -477,7 +503,7 @@ def _import_workbook(dossier: Path, workbook: Path, *, replace: bool = False) ->
     replacements: dict[int, dict] = {}
     real_root = root.resolve()
 
-    for cells in table.rows:
+    for cells in rows:
         row = _Row(cells, result.issues)
         present = [label for label in INPUTS if label in cells and not cells[label].empty]
         if not present:

@@ -78,7 +78,7 @@ SECURITY_HEADERS = {
         "script-src 'self' 'unsafe-eval'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # a form post from our page then carries our Origin, not "null"
     "Cache-Control": "no-store",
 }
 

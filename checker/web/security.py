@@ -5,8 +5,8 @@
   ``Authorization: Bearer …``. Without it: 401. The token is required on loopback too (another user
   of the machine, or a web page rebinding its name to 127.0.0.1, must not edit a dossier).
 - The Host header must name this server (a DNS-rebinding page sends its own name): otherwise 421.
-- Every state-changing request (POST) carries the CSRF token from the page (header X-CSRF-Token or
-  form field ``csrf``), and a cross-site Origin or Sec-Fetch-Site is refused: 403.
+- Every state-changing request (POST) carries the CSRF token from the page (header X-CSRF-Token, or
+  ``?csrf=`` in a plain form's action address), and a cross-site Origin or Sec-Fetch-Site is refused: 403.
 - Paths from the browser are names, never paths: a dossier is a direct subfolder of the served folder
   whose name is plain (no dot first, no slash), not a link; a document is one the dossier lists.
 """
