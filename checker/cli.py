@@ -1095,10 +1095,22 @@ def recalc(files: tuple[str, ...], lang: str) -> None:
 
 @main.command()
 @click.argument("folder", required=False, default="agreements", type=click.Path(path_type=str))
-@click.option("--host", default="127.0.0.1", show_default=True, help="Adressen der lyttes på / the address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0 vælger en ledig port.")
-@click.option("--token", help="Adgangsnøgle (mindst 16 tegn); ellers dannes en / access token; one is made if not given.")
-@click.option("--no-browser", "no_browser", is_flag=True, help="Åbn ikke browseren / do not open the browser.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Adressen der lyttes på / the address to listen on.",
+)
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0 vælger en ledig port."
+)
+@click.option(
+    "--token",
+    help="Adgangsnøgle (mindst 16 tegn); ellers dannes en / access token; one is made if not given.",
+)
+@click.option(
+    "--no-browser", "no_browser", is_flag=True, help="Åbn ikke browseren / do not open the browser."
+)
 @LANG
 @RULESETS
 def serve(folder: str, host: str, port: int, token: str | None, no_browser: bool, lang: str) -> None:

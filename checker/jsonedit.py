@@ -82,7 +82,11 @@ def changed_pointers(old: Any, new: Any, pointer: str = "") -> list[str]:
     if isinstance(old, dict) and isinstance(new, dict) and old.keys() == new.keys():
         return [p for k in old for p in changed_pointers(old[k], new[k], f"{pointer}/{_escape(k)}")]
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        return [p for i, (x, y) in enumerate(zip(old, new, strict=True)) for p in changed_pointers(x, y, f"{pointer}/{i}")]
+        return [
+            p
+            for i, (x, y) in enumerate(zip(old, new, strict=True))
+            for p in changed_pointers(x, y, f"{pointer}/{i}")
+        ]
     return [pointer]
 
 
@@ -105,7 +109,9 @@ def rewrite_document(text: str, new: Any) -> tuple[str, list[str]]:
     old = json.loads(text)
     pointers = changed_pointers(old, new)
     if pointers == [""]:  # the document's own keys changed: the whole document is written anew
-        edited = json.dumps(new, ensure_ascii=False, indent=_indent_unit(text)) + ("\n" if text.endswith("\n") else "")
+        edited = json.dumps(new, ensure_ascii=False, indent=_indent_unit(text)) + (
+            "\n" if text.endswith("\n") else ""
+        )
     else:
         edited = text
         spans = calculate(text)
