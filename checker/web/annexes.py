@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from checker.findings import CouldNotRun, Text
@@ -37,6 +37,7 @@ from checker.web.common import (
     UploadRefused,
     counts,
     dossier_of,
+    file_response,
     finding_json,
     lang,
     read_json,
@@ -651,29 +652,6 @@ async def _refused(request: Request, folder: Path, kind: Kind, exc: Refusal):
 
 
 # --------------------------------------------------------------------------- downloading
-
-
-#: a downloaded file is never a page: no script, no plug-in, no frame, its own sandbox
-FILE_HEADERS = {
-    **SECURITY_HEADERS,
-    "Content-Security-Policy": "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox",
-}
-
-
-def content_disposition(filename: str, inline: bool = False) -> str:
-    """`attachment` with the name as plain ASCII (quotes, controls and non-ASCII replaced) and, when it
-    differs, the exact name as RFC 5987 UTF-8."""
-    plain = "".join(c if 32 <= ord(c) < 127 and c not in '"\\;' else "_" for c in filename) or "fil"
-    value = f'{"inline" if inline else "attachment"}; filename="{plain}"'
-    if plain != filename:
-        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
-    return value
-
-
-def file_response(path: Path, filename: str, media_type: str, inline: bool = False) -> Response:
-    data = path.read_bytes()
-    headers = {**FILE_HEADERS, "Content-Disposition": content_disposition(filename, inline)}
-    return Response(data, media_type=media_type, headers=headers)
 
 
 async def download(request: Request):

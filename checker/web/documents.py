@@ -27,12 +27,12 @@ from starlette.routing import Route
 from checker.findings import CouldNotRun, Severity, Text
 from checker.schema import DOCUMENT_TYPES
 from checker.web import i18n
-from checker.web.annexes import file_response
 from checker.web.common import (
     SECURITY_HEADERS,
     NotFound,
     counts,
     dossier_of,
+    file_response,
     finding_json,
     lang,
     problem,

@@ -36,8 +36,10 @@ from checker.web import i18n
 from checker.web.common import (
     SECURITY_HEADERS,
     NotFound,
+    content_disposition,
     dossier_of,
     file_of,
+    file_response,
     lang,
     problem,
     read_json,
@@ -544,18 +546,7 @@ async def evidence_file(request: Request):
     if not rel.startswith("opfoelgning/"):
         raise NotFound
     path = file_of(folder, rel)
-    return Response(
-        path.read_bytes(),
-        media_type="application/octet-stream",
-        headers={**SECURITY_HEADERS, "Content-Disposition": _attachment(path.name)},
-    )
-
-
-def _attachment(name: str) -> str:
-    from urllib.parse import quote
-
-    plain = re.sub(r"[^A-Za-z0-9._-]", "_", name) or "fil"
-    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name)}"
+    return file_response(path, path.name, "application/octet-stream")
 
 
 # ------------------------------------------------------------------------------------------------ audit
@@ -715,7 +706,7 @@ async def audit_export(request: Request):
     media, suffix = EXPORTS[fmt]
     headers = dict(SECURITY_HEADERS)
     if fmt != "html" or request.query_params.get("download"):
-        headers["Content-Disposition"] = _attachment(f"revision-{folder.name}.{suffix}")
+        headers["Content-Disposition"] = content_disposition(f"revision-{folder.name}.{suffix}")
     if fmt == "html":
         return HTMLResponse(data, headers=headers)
     return Response(data, media_type=media, headers=headers)
@@ -787,11 +778,7 @@ async def job_file(request: Request):
         if job.kind == "audit-pdf"
         else ("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     )
-    return Response(
-        job.result["data"],
-        media_type=media,
-        headers={**SECURITY_HEADERS, "Content-Disposition": _attachment(job.result["filename"])},
-    )
+    return file_response(job.result["data"], job.result["filename"], media)
 
 
 routes = [

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from checker.findings import CouldNotRun, Text
@@ -31,6 +31,7 @@ from checker.web.common import (
     SECURITY_HEADERS,
     NotFound,
     dossier_of,
+    file_response,
     lang,
     problem,
     read_json,
@@ -476,7 +477,7 @@ async def download(request: Request):
         if path.suffix == ".pdf"
         else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
-    return FileResponse(path, media_type=media, filename=path.name, headers=SECURITY_HEADERS)
+    return file_response(path, path.name, media)
 
 
 routes = [

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from checker.findings import CouldNotRun, Severity, Text
@@ -32,6 +32,7 @@ from checker.web.common import (
     SECURITY_HEADERS,
     NotFound,
     dossier_of,
+    file_response,
     finding_json,
     lang,
     problem,
@@ -546,7 +547,7 @@ async def download(request: Request):
     if job.state != "done" or not Path(job.result["path"]).is_file():
         raise NotFound
     path = Path(job.result["path"])
-    return FileResponse(path, media_type="application/zip", filename=path.name, headers=SECURITY_HEADERS)
+    return file_response(path, path.name, "application/zip")
 
 
 routes = [
