@@ -7,7 +7,7 @@ VENV    := .venv
 STAMP   := $(VENV)/.installed
 DOSSIER := agreements/viborg-2017-2021
 
-.PHONY: run test install lint bench clean
+.PHONY: run test install lint bench serve clean
 
 install: $(STAMP)
 
@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml scripts/bootstrap.sh scripts/debian-packages.txt
 
 run: $(STAMP)
 	$(VENV)/bin/aftale build $(DOSSIER)
+
+serve: $(STAMP)
+	$(VENV)/bin/aftale serve agreements
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest -q
@@ -31,6 +34,7 @@ bench: $(STAMP)
 	sh benchmarks/build.sh
 	sh benchmarks/sign.sh
 	sh benchmarks/audit.sh
+	$(VENV)/bin/python benchmarks/serve.py
 
 clean:
 	rm -rf $(VENV) generated/*/ .pytest_cache
