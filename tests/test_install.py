@@ -61,6 +61,9 @@ def test_wheel_ships_schemas_and_templates_inside_the_package(wheel):
     for template in ("samarbejdsaftale", "delaftale", "kommissorium", "milepaelsplan", "beredskabsplan"):
         assert f"checker/templates/{template}.docx" in names
     assert "checker/rulesets/lbf-2015-2018.json" in names
+    # aftale serve's pages, scripts and the vendored form library
+    for part in ("templates/edit.html", "static/edit.js", "static/vendor/json-editor/jsoneditor.js"):
+        assert f"checker/web/{part}" in names
     assert any(n.endswith("entry_points.txt") for n in names)
 
 
@@ -306,3 +309,45 @@ def test_clean_install_runs_every_command(clean_install, tmp_path):
     assert '"Ulla Åkjær"' in (work / "registreret" / "samarbejdsaftale.json").read_text(encoding="utf-8")
     for output in ("aendringsoversigt.pdf", "opfoelgning.xlsx", "revisionsrapport.pdf"):
         assert (work / output).stat().st_size > 0, output
+
+
+def test_clean_install_serves_the_workbench(clean_install, tmp_path):
+    """aftale serve from the installed wheel, outside the repository: the overview and the form library."""
+    import http.client
+
+    shutil.copytree(VIBORG, tmp_path / "dossiers" / "viborg")
+    token = "install-test-token-0123456789"
+    process = subprocess.Popen(
+        [
+            clean_install / "bin" / "aftale",
+            "serve",
+            "dossiers",
+            "--port",
+            "0",
+            "--no-browser",
+            "--token",
+            token,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=_environ(clean_install),
+    )
+    try:
+        url = process.stdout.readline().strip()
+        port = int(url.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[1])
+        answers = {}
+        for path in ("/", "/static/vendor/json-editor/jsoneditor.js", "/d/viborg/edit/samarbejdsaftale.json"):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+            response = conn.getresponse()
+            answers[path] = (response.status, response.read())
+            conn.close()
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=20)
+    assert answers["/"][0] == 200 and b'data-dossier="viborg"' in answers["/"][1]
+    assert answers["/static/vendor/json-editor/jsoneditor.js"][0] == 200
+    assert answers["/d/viborg/edit/samarbejdsaftale.json"][0] == 200
+    assert "Traceback" not in err
