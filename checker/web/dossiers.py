@@ -235,7 +235,14 @@ def _render_new(request: Request, values: dict, message: str | None = None, stat
 async def new_dossier(request: Request):
     if request.method == "GET":
         return _render_new(request, _new_values())
-    form = await request.form(max_files=0, max_fields=400, max_part_size=64 * 1024)
+    try:
+        form = await request.form(max_files=0, max_fields=400, max_part_size=64 * 1024)
+    except Exception:  # noqa: BLE001 - Starlette's HTTPException in English for a form over the limits
+        message = Text(
+            "Formularen kunne ikke læses (for mange felter, eller et felt over 64 kB). Intet er oprettet.",
+            "The form could not be read (too many fields, or a field over 64 kB). Nothing was created.",
+        )
+        return _render_new(request, _new_values(), message.get(lang(request)), 400)
     values = _new_values(form)
     rows, parts, wrong = _parties(form)
     values["parties"] = rows

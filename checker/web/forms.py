@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from checker.findings import CouldNotRun, Text
 from checker.schema import DOCUMENT_TYPES
+from checker.web import i18n
 from checker.web.common import (
     SECURITY_HEADERS,
     NotFound,
@@ -35,6 +36,17 @@ from checker.web.schemaform import form_schema
 #: the largest form a browser may send (the CLI reads JSON files up to 5 MB)
 MAX_BODY = 6 * 1024 * 1024
 
+i18n.add(
+    {
+        "forms.offline": (
+            "Ændringerne kunne ikke gemmes: serveren svarer ikke (er »aftale serve« stoppet?). Intet er "
+            "gemt; formularen beholder dine ændringer, så længe siden er åben.",
+            "The changes could not be saved: the server does not answer (was 'aftale serve' stopped?). "
+            "Nothing was saved; the form keeps your changes while the page is open.",
+        ),
+    }
+)
+
 
 def _document(folder: Path, rel: str) -> Path:
     """The document `rel` if the dossier lists it among its JSON files; NotFound otherwise."""
@@ -48,7 +60,7 @@ def _document(folder: Path, rel: str) -> Path:
 
 def _doctype(data) -> str | None:
     doctype = data.get("dokumenttype") if isinstance(data, dict) else None
-    return doctype if doctype in DOCUMENT_TYPES else None
+    return doctype if isinstance(doctype, str) and doctype in DOCUMENT_TYPES else None
 
 
 def _findings(request: Request, folder: Path, rel: str, *, fresh: bool) -> dict:
@@ -101,7 +113,7 @@ async def load(request: Request):
         "schema": form_schema(doctype),
         "value": data,
         "sha256": sha256(raw),
-        **_findings(request, folder, rel, fresh=False),
+        **(await run_in_threadpool(_findings, request, folder, rel, fresh=False)),
     }
     return JSONResponse(body, headers=SECURITY_HEADERS)
 
@@ -132,7 +144,41 @@ async def _sent(request: Request) -> dict:
         raise _Refused(Text("Formularen kunne ikke læses.", "The form could not be read."), 400) from None
     if _doctype(sent["value"]) is None:
         raise _Refused(Text("Dokumenttypen mangler i formularen.", "The form has no document type."), 400)
+    try:
+        # what JSON and UTF-8 cannot hold is refused here, never written: Python's reader takes 1e999 as
+        # infinity and NaN/Infinity as numbers, and "\ud800" as a lone surrogate
+        json.dumps(sent["value"], ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except (ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
+        raise _Refused(_UNWRITABLE, 400) from None
     return sent
+
+
+_UNWRITABLE = Text(
+    "Formularen indeholder et tal eller et tegn, som en JSON-fil ikke kan rumme (et uendeligt tal, NaN eller "
+    "et ødelagt tegn); intet er gemt.",
+    "The form holds a number or a character a JSON file cannot hold (an infinite number, NaN or a broken "
+    "character); nothing was saved.",
+)
+
+
+def _not_copied(folder: str, names: list[str]) -> set[str]:
+    """What the draft check's copy leaves out: dot-files, and what is neither a file, a folder nor a link
+    (a named pipe would stop the copy; the check does not read one either)."""
+    import os
+    import stat
+
+    out = set()
+    for name in names:
+        if name.startswith("."):
+            out.add(name)
+            continue
+        try:
+            mode = os.lstat(os.path.join(folder, name)).st_mode
+        except OSError:
+            continue
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
+            out.add(name)
+    return out
 
 
 async def draft_check(request: Request):
@@ -163,7 +209,10 @@ async def draft_check(request: Request):
     def check_copy():
         with tempfile.TemporaryDirectory(prefix="aftale-kladde-") as tmp:
             copy = Path(tmp) / folder.name
-            shutil.copytree(folder, copy, symlinks=True, ignore=shutil.ignore_patterns(".*"))
+            shutil.copytree(folder, copy, symlinks=True, ignore=_not_copied)
+            # the copy's document is a file of its own: were it a link (copied as one), writing it would
+            # write through the link into the dossier's real file
+            (copy / rel).unlink(missing_ok=True)
             (copy / rel).write_text(edited, encoding="utf-8")
             return check_dossier(copy)
 
@@ -171,6 +220,15 @@ async def draft_check(request: Request):
         result = await run_in_threadpool(check_copy)
     except CouldNotRun as exc:
         return problem(request, exc.text, 422)
+    except OSError as exc:  # shutil.Error too: a file of the dossier that cannot be read
+        return problem(
+            request,
+            Text(
+                f"Formularen kunne ikke kontrolleres: en fil i dossieret kan ikke læses ({type(exc).__name__}).",
+                f"The form could not be checked: a file in the dossier cannot be read ({type(exc).__name__}).",
+            ),
+            422,
+        )
     findings = result.sorted_findings()
     body = {
         "findings": [finding_json(f, language) for f in findings if f.file == rel],
@@ -188,44 +246,68 @@ async def save(request: Request):
         sent = await _sent(request)
     except _Refused as exc:
         return problem(request, exc.text, exc.status_code)
-    base, value = sent["sha256"], sent["value"]
-
-    from checker.files import dossier_lock, write_file
-    from checker.jsonedit import rewrite_document
-
+    language = lang(request)
     try:
-        with dossier_lock(folder, wait=5):
-            raw = path.read_bytes()
-            if sha256(raw) != base:
-                return JSONResponse(
-                    {
-                        "conflict": _what_changed(folder, rel, sent.get("base"), raw, lang(request)),
-                        "sha256": sha256(raw),
-                    },
-                    status_code=409,
-                    headers=SECURITY_HEADERS,
-                )
-            bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
-            text = raw.decode("utf-8-sig")
-            try:
-                edited, changed = rewrite_document(text, value)
-            except (ValueError, RecursionError):
-                return problem(
-                    request,
-                    Text(
-                        "Ændringen kunne ikke skrives sikkert; intet er gemt.",
-                        "The change could not be written safely; nothing was saved.",
-                    ),
-                    422,
-                )
-            if changed:
-                write_file(path, bom + edited)
-            new_sha = sha256((bom + edited).encode("utf-8"))
+        # waiting for the lock (up to 5 s), diffing a conflict and writing happen off the event loop: the
+        # other tabs and requests go on meanwhile
+        answer = await run_in_threadpool(_write, folder, rel, path, sent, language)
     except CouldNotRun as exc:
         return problem(request, exc.text, 409)
+    if isinstance(answer, _Refused):
+        return problem(request, answer.text, answer.status_code)
+    if isinstance(answer, dict):  # changed on disk since the form was opened
+        return JSONResponse(answer, status_code=409, headers=SECURITY_HEADERS)
+    new_sha, changed = answer
     checked = await run_in_threadpool(_findings, request, folder, rel, fresh=bool(changed))
     out = {"sha256": new_sha, "changed": changed, **checked}
     return JSONResponse(out, headers=SECURITY_HEADERS)
+
+
+def _write(folder: Path, rel: str, path: Path, sent: dict, language: str):
+    """Under the dossier's lock: the conflict (a dict) if the file changed since the form was opened, a
+    _Refused if the value cannot be written, else (the new SHA-256, the changed pointers)."""
+    from checker.files import dossier_lock, write_file
+    from checker.jsonedit import rewrite_document
+
+    base, value = sent["sha256"], sent["value"]
+    with dossier_lock(folder, wait=5):
+        raw = path.read_bytes()
+        if sha256(raw) != base:
+            return {
+                "conflict": _what_changed(folder, rel, sent.get("base"), raw, language),
+                "sha256": sha256(raw),
+            }
+        bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+        text = raw.decode("utf-8-sig")
+        try:
+            current = _doctype(json.loads(text))
+        except (ValueError, RecursionError):
+            current = None
+        if current is not None and _doctype(value) != current:
+            # a form of another document (another tab, a script's mistake) would replace this one whole
+            sent_kind, file_kind = DOCUMENT_TYPES[_doctype(value)], DOCUMENT_TYPES[current]
+            return _Refused(
+                Text(
+                    f"Formularen er til en {sent_kind[1]}, men {rel} er en {file_kind[1]}; intet er gemt. "
+                    "Genindlæs siden.",
+                    f"The form is for a {sent_kind[2]}, but {rel} is a {file_kind[2]}; nothing was saved. "
+                    "Reload the page.",
+                ),
+                422,
+            )
+        try:
+            edited, changed = rewrite_document(text, value)
+        except (ValueError, RecursionError):
+            return _Refused(
+                Text(
+                    "Ændringen kunne ikke skrives sikkert; intet er gemt.",
+                    "The change could not be written safely; nothing was saved.",
+                ),
+                422,
+            )
+        if changed:
+            write_file(path, bom + edited)
+        return sha256((bom + edited).encode("utf-8")), changed
 
 
 def _what_changed(folder: Path, rel: str, base_value, raw: bytes, language: str) -> list[str]:

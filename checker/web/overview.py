@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from checker.schema import DOCUMENT_TYPES
+from checker.web import i18n
 from checker.web.common import (
     LANG_COOKIE,
     SECURITY_HEADERS,
@@ -24,6 +26,27 @@ from checker.web.common import (
 )
 from checker.web.security import dossier_folder
 from checker.web.status import next_milestone
+
+i18n.add(
+    {
+        "overview.unreachable": (
+            "Disse mapper har en samarbejdsaftale.json, men kan ikke åbnes her:",
+            "These folders have a samarbejdsaftale.json but cannot be opened here:",
+        ),
+        "overview.itself": (
+            "Mappen er selv et dossier. »aftale serve« viser mappen, der indeholder dossiererne; start den "
+            "med: aftale serve {parent}",
+            "The folder is a dossier itself. 'aftale serve' shows the folder that holds the dossiers; start "
+            "it with: aftale serve {parent}",
+        ),
+        "overview.bad_name": (
+            "mappenavnet må kun have bogstaver, tal, punktum, bindestreg og understreg og skal begynde med et "
+            "bogstav eller tal (højst 100 tegn); omdøb mappen, fx med bindestreg i stedet for mellemrum.",
+            "the folder name may only have letters, digits, dot, hyphen and underscore and must begin with a "
+            "letter or digit (at most 100 characters); rename the folder, e.g. with a hyphen for a space.",
+        ),
+    }
+)
 
 
 def _summary(folder: Path, today: date) -> dict:
@@ -43,7 +66,8 @@ def _summary(folder: Path, today: date) -> dict:
 
     periode = agreement.get("periode") if isinstance(agreement.get("periode"), dict) else {}
     version = agreement.get("version") if isinstance(agreement.get("version"), dict) else {}
-    blocks = [b for b in agreement.get("underskrifter", []) if isinstance(b, dict)]
+    underskrifter = agreement.get("underskrifter")
+    blocks = [b for b in underskrifter if isinstance(b, dict)] if isinstance(underskrifter, list) else []
     row.update(
         plan=text(agreement.get("helhedsplan")),
         title=text(agreement.get("titel")),
@@ -74,6 +98,26 @@ def dossiers(root: Path) -> list[Path]:
     return found
 
 
+def unreachable(root: Path) -> list[str]:
+    """Subfolders that hold an agreement but whose name an address cannot carry safely (a space, a
+    parenthesis): the overview names them, rather than leaving the user to wonder where they went. (A
+    link is not named: it may lead out of the served folder, which the server never shows.)"""
+    try:
+        entries = sorted(root.iterdir(), key=lambda p: p.name)
+    except OSError:
+        return []
+    out = []
+    for path in entries:
+        if path.name.startswith(".") or path.is_symlink() or dossier_folder(root, path.name) is not None:
+            continue
+        try:
+            if path.is_dir() and (path / "samarbejdsaftale.json").is_file():
+                out.append(path.name)
+        except OSError:
+            continue
+    return out
+
+
 def _status(request: Request, folder: Path) -> dict:
     status = site(request).status.get(folder)
     if status is None:
@@ -90,7 +134,19 @@ async def overview(request: Request):
         row = _summary(folder, today)
         row["status"] = _status(request, folder)
         rows.append(row)
-    return render(request, "overview.html", rows=rows, root=str(site(request).root))
+    root = site(request).root
+    hidden = unreachable(root)
+    # `aftale serve DOSSIER`, as every other command takes it: the dossier's own subfolders are no dossiers
+    itself = (root / "samarbejdsaftale.json").is_file()
+    return render(
+        request,
+        "overview.html",
+        rows=rows,
+        root=str(root),
+        hidden=hidden,
+        itself=itself,
+        parent=str(root.parent),
+    )
 
 
 async def status_api(request: Request):
@@ -111,7 +167,7 @@ def documents(folder: Path) -> list[dict]:
         except (OSError, ValueError, RecursionError):
             data = None
         doctype = data.get("dokumenttype") if isinstance(data, dict) else None
-        if doctype not in DOCUMENT_TYPES:
+        if not isinstance(doctype, str) or doctype not in DOCUMENT_TYPES:  # a list or an object too
             doctype = None
         title = data.get("titel") if isinstance(data, dict) and isinstance(data.get("titel"), str) else None
         out.append(
@@ -129,8 +185,8 @@ def documents(folder: Path) -> list[dict]:
 async def dossier_page(request: Request):
     folder = dossier_of(request)
     status = site(request).status.get(folder)
-    if status is None:
-        status = site(request).status.compute(folder)
+    if status is None:  # checked off the event loop: a large workbook takes seconds, other requests go on
+        status = await run_in_threadpool(site(request).status.compute, folder)
     language = lang(request)
     findings = status.result.sorted_findings() if status.result else []
     per_file: dict[str, dict] = {}
@@ -140,7 +196,7 @@ async def dossier_page(request: Request):
             c["errors"] += 1
         elif f.severity.value == "warning":
             c["warnings"] += 1
-    docs = documents(folder)
+    docs = await run_in_threadpool(documents, folder)
     for d in docs:
         d["counts"] = per_file.get(d["rel"], {"errors": 0, "warnings": 0})
     json_rels = {d["rel"] for d in docs}

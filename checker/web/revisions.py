@@ -353,6 +353,11 @@ def _diff(old: Path, new: Path, language: str) -> dict:
     }
 
 
+def _list(value) -> list:
+    """A list from the dossier's JSON, or [] when it holds null or another type (the check reports it)."""
+    return value if isinstance(value, list) else []
+
+
 def _compared(request: Request, folder: Path, name: str | None) -> Path | None:
     if not name:
         return None
@@ -379,12 +384,12 @@ async def page(request: Request):
         except CouldNotRun as exc:
             failure = exc.text.get(language)
     version = agreement.get("version") if isinstance(agreement.get("version"), dict) else {}
-    history = [h for h in agreement.get("historik", []) or [] if isinstance(h, dict)]
+    history = [h for h in _list(agreement.get("historik")) if isinstance(h, dict)]
     try:
         upcoming = next_number(str(version.get("nummer", "")))
     except CouldNotRun:
         upcoming = None
-    blocks = [b for b in agreement.get("underskrifter", []) or [] if isinstance(b, dict)]
+    blocks = [b for b in _list(agreement.get("underskrifter")) if isinstance(b, dict)]
     running = site(request).jobs.running(folder, "aendringsoversigt")
     return render(
         request,

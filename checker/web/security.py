@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import URL
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 COOKIE = "aftale_token"
 #: a dossier's folder name as the browser may give it
@@ -57,6 +57,7 @@ class Guard:
         self.token = token
         self.csrf = csrf_token(token)
         self.hosts = hosts
+        self.cookie = cookie_name(hosts)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -76,23 +77,25 @@ class Guard:
     def refuse(self, request: Request) -> Response | None:
         host = (request.headers.get("host") or "").lower()
         if host not in self.hosts:
-            return PlainTextResponse("Forkert værtsnavn / wrong host name.", status_code=421)
+            return _refusal(request, "Forkert værtsnavn / wrong host name.", 421)
         given = request.query_params.get("token")
         if given is not None:
             if not self._token_ok(given):
-                return PlainTextResponse("Forkert adgangsnøgle / wrong access token.", status_code=401)
+                return _refusal(request, "Forkert adgangsnøgle / wrong access token.", 401)
             rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
-            target = URL(path=request.url.path, query=urlencode(rest))
+            # one leading slash: "//other.example/" would send the browser to another site
+            target = URL(path="/" + request.url.path.lstrip("/"), query=urlencode(rest))
             response = RedirectResponse(str(target), status_code=303)
-            response.set_cookie(COOKIE, self.token, httponly=True, samesite="strict", path="/")
+            response.set_cookie(self.cookie, self.token, httponly=True, samesite="strict", path="/")
             return response
         auth = request.headers.get("authorization", "")
         bearer = auth[7:] if auth.lower().startswith("bearer ") else None
-        if not (self._token_ok(request.cookies.get(COOKIE)) or self._token_ok(bearer)):
-            return PlainTextResponse(
+        if not (self._token_ok(request.cookies.get(self.cookie)) or self._token_ok(bearer)):
+            return _refusal(
+                request,
                 "Adgangsnøglen mangler: åbn adressen, som »aftale serve« skrev, med ?token=…\n"
                 "The access token is missing: open the address 'aftale serve' printed, with ?token=…",
-                status_code=401,
+                401,
             )
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             site = request.headers.get("sec-fetch-site")
@@ -100,16 +103,35 @@ class Guard:
             if site not in (None, "same-origin", "none") or (
                 origin is not None and origin.split("://", 1)[-1].lower() not in self.hosts
             ):
-                return PlainTextResponse(
-                    "Forespørgsler fra andre websteder afvises / cross-site request refused.", 403
+                return _refusal(
+                    request, "Forespørgsler fra andre websteder afvises / cross-site request refused.", 403
                 )
             sent = request.headers.get("x-csrf-token") or request.query_params.get("csrf")
             if not (sent and hmac.compare_digest(sent.encode(), self.csrf.encode())):
-                return PlainTextResponse(
+                return _refusal(
+                    request,
                     "CSRF-nøglen mangler eller er forkert; genindlæs siden. / CSRF token missing or wrong; reload the page.",
                     403,
                 )
         return None
+
+
+def cookie_name(hosts: set[str]) -> str:
+    """The access token's cookie, named for the server's port: cookies do not keep ports apart, so a
+    second `aftale serve` on another port (another folder, another token) would otherwise overwrite the
+    first one's cookie and lock its open pages out."""
+    ports = {m.group(1) for m in (re.search(r":(\d+)$", h) for h in hosts) if m}
+    return f"{COOKIE}_{ports.pop()}" if len(ports) == 1 else COOKIE
+
+
+def _refusal(request: Request, message: str, status_code: int) -> Response:
+    """The guard's refusal: plain text for the browser's address bar; for a page's script (which asks for
+    JSON) the same words as {"error": …}, which the page shows, instead of text it cannot read."""
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse(
+            {"error": message}, status_code=status_code, headers={"Cache-Control": "no-store"}
+        )
+    return PlainTextResponse(message, status_code=status_code)
 
 
 def dossier_folder(root: Path, name: str) -> Path | None:

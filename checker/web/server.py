@@ -44,7 +44,9 @@ def hosts_for(host: str, port: int) -> set[str]:
     if host in ("0.0.0.0", "::"):
         names |= {socket.gethostname().lower(), "127.0.0.1", "localhost"}
     bracketed = {f"[{n}]" if ":" in n and not n.startswith("[") else n for n in names}
-    return {f"{n}:{port}" for n in bracketed}
+    with_port = {f"{n}:{port}" for n in bracketed}
+    # on HTTP's own port a browser leaves the port out of the Host header
+    return with_port | bracketed if port == 80 else with_port
 
 
 def serve(folder: str, host: str, port: int, token: str | None, open_browser: bool, lang: str) -> None:

@@ -164,7 +164,7 @@ def _documents(folder: Path) -> list[dict]:
     for pdf, rel, data in signed_documents(folder):
         blocks = [
             b
-            for b in data.get("underskrifter", []) or []
+            for b in (data.get("underskrifter") if isinstance(data.get("underskrifter"), list) else [])
             if isinstance(b, dict) and isinstance(b.get("part"), str)
         ]
         if not blocks:
@@ -174,7 +174,11 @@ def _documents(folder: Path) -> list[dict]:
         for b in blocks:
             recorded = None
             if "navn" in b:
-                recorded = {k: b.get(k) for k in ("navn", "dato", "metode", "titel")}
+                # as text, or not at all: the check reports another type; the page must still show
+                recorded = {
+                    k: b.get(k) if isinstance(b.get(k), str) else None
+                    for k in ("navn", "dato", "metode", "titel")
+                }
             parties.append(
                 {
                     "part": b["part"],

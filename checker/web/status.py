@@ -109,9 +109,14 @@ def next_milestone(folder: Path, today: date) -> tuple[str, str] | None:
         plan = read_json(folder / "milepaelsplan.json")
     except (OSError, ValueError, RecursionError):
         return None
+
+    def items(parent, key) -> list:
+        value = parent.get(key) if isinstance(parent, dict) else None
+        return value if isinstance(value, list) else []  # null or another type: no milestones, no crash
+
     found = []
-    for year in plan.get("projektaar", []) if isinstance(plan, dict) else []:
-        for m in year.get("milepaele", []) if isinstance(year, dict) else []:
+    for year in items(plan, "projektaar"):
+        for m in items(year, "milepaele"):
             if isinstance(m, dict) and isinstance(m.get("dato"), str) and m["dato"] >= today.isoformat():
                 found.append((m["dato"], str(m.get("titel", ""))))
     return min(found) if found else None

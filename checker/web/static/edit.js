@@ -71,7 +71,12 @@ document.addEventListener("DOMContentLoaded", async () => {
   let timer = null;
   const draftCheck = async () => {
     const seen = ++edits;
-    const res = await aftale.post(w.check, {sha256: sha, value: editor.getValue()});
+    let res;
+    try {
+      res = await aftale.post(w.check, {sha256: sha, value: editor.getValue()});
+    } catch (e) {
+      return;  // the server does not answer: saving will say so
+    }
     if (seen !== edits || !res.ok) return;  // a newer change or a save came meanwhile
     const out = await res.json();
     show(out.findings, out.totals);
@@ -126,6 +131,12 @@ document.addEventListener("DOMContentLoaded", async () => {
       // how long each part took, for benchmarks/serve.py
       app.dataset.timing = JSON.stringify({value: t1 - t0, request: t2 - t1, show: performance.now() - t2});
       app.dataset.saved = String(Date.now());
+    } catch (e) {
+      // no answer (the server was stopped) or one that is not ours: say so; the form keeps the changes
+      conflict.hidden = false;
+      conflict.textContent = w.wOffline;
+      state.textContent = "";
+      app.dataset.saved = "refused";
     } finally {
       saveButton.disabled = false;
     }

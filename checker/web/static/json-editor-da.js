@@ -29,3 +29,9 @@ JSONEditor.defaults.languages.da = Object.assign({}, JSONEditor.defaults.languag
   table_controls: "Knapper",
   paste_max_length_reached: "Den indsatte tekst var længere end {{0}} tegn og er afkortet.",
 });
+
+// A heading or description json-editor makes from the document's own text (a party's name, a title) is
+// shown as the text it is. The library's cleanText parses it as HTML in a detached element to strip tags,
+// which already loads an <img> in it (and would run its onerror but for the page's CSP); text in, text out.
+JSONEditor.AbstractEditor.prototype.cleanText = (text) => (text === undefined || text === null ? "" : String(text));
+JSONEditor.AbstractTheme.prototype.cleanText = JSONEditor.AbstractEditor.prototype.cleanText;
