@@ -57,6 +57,11 @@ def test_a_foreign_host_name_is_refused(server):
     """A DNS-rebinding page reaches 127.0.0.1 under its own name; the Host header gives it away."""
     assert request(server, "GET", "/", host=f"evil.example:{server.port}")[0] == 421
     assert request(server, "GET", "/", host=f"localhost:{server.port}")[0] == 200
+    # an address typed as digits cannot be a rebinding name: a colleague reaching the server by its IP
+    assert request(server, "GET", "/", host=f"10.1.2.3:{server.port}")[0] == 200
+    assert request(server, "GET", "/", host=f"[fe80::1]:{server.port}")[0] == 200
+    assert request(server, "GET", "/", host="10.1.2.3:1")[0] == 421
+    assert request(server, "GET", "/", host=f"10.1.2.3.evil.example:{server.port}")[0] == 421
 
 
 def test_a_change_needs_the_csrf_token_and_the_same_origin(server):

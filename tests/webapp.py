@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ class Server:
     root: Path  # the folder it serves
     process: subprocess.Popen
     token: str = TOKEN
+    log: Path | None = None  # the server's messages (stderr)
 
     @property
     def port(self) -> int:
@@ -51,6 +53,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(5)
+        if self.log is not None:
+            self.log.unlink(missing_ok=True)
 
 
 def start_server(
@@ -61,20 +65,24 @@ def start_server(
     command = [sys.executable, "-m", "checker", "serve", str(root), "--port", "0", "--no-browser", *args]
     if token is not None:
         command += ["--token", token]
+    # the server's messages go to a file: a pipe nobody reads would fill and stop the server
+    log = tempfile.NamedTemporaryFile(prefix="aftale-serve-", suffix=".log", delete=False)
     process = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=log,
         text=True,
         cwd=cwd,
         env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
     )
+    log.close()
     line = process.stdout.readline().strip()
     if not line.startswith("http://"):
         process.kill()
-        raise AssertionError(f"aftale serve did not start: {line!r} {process.stderr.read()[:2000]}")
+        process.wait(10)
+        raise AssertionError(f"aftale serve did not start: {line!r} {Path(log.name).read_text()[:2000]}")
     url = line.split("/?token=", 1)[0]
-    return Server(url, root, process, token or line.split("token=", 1)[1])
+    return Server(url, root, process, token or line.split("token=", 1)[1], Path(log.name))
 
 
 def copy_examples(

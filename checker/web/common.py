@@ -182,6 +182,38 @@ def file_response(content: Path | bytes, filename: str, media_type: str, inline:
     return Response(data, media_type=media_type, headers=headers)
 
 
+# --------------------------------------------------------------------------- small bodies
+
+
+async def read_body(request: Request, limit: int) -> bytes | None:
+    """The request's body, or None when it says or turns out to be larger than `limit` bytes (read no
+    further than that)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return body
+
+
+async def small_form(request: Request, limit: int = 64 * 1024) -> dict[str, str]:
+    """The text fields of a small form (no files), or CouldNotRun when it is too large or unreadable."""
+    declared = request.headers.get("content-length")
+    if declared is None or not declared.isdigit() or int(declared) > limit:
+        raise CouldNotRun(Text("Formularen er for stor.", "The form is too large."))
+    try:
+        form = await request.form(max_files=0, max_fields=20, max_part_size=limit)
+    except Exception:  # noqa: BLE001 - a malformed form, whatever the parser calls it
+        raise CouldNotRun(Text("Formularen kunne ikke læses.", "The form could not be read.")) from None
+    try:
+        return {k: v for k, v in form.items() if isinstance(v, str)}
+    finally:
+        await form.close()
+
+
 # --------------------------------------------------------------------------- uploads
 
 #: the largest upload of each kind: the CLI's own limits (docs/guarantees.md)

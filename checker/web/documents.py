@@ -36,6 +36,7 @@ from checker.web.common import (
     finding_json,
     lang,
     problem,
+    read_body,
     render,
     site,
     wants_json,
@@ -383,14 +384,9 @@ async def start_build(request: Request):
 
 async def _draft_choice(request: Request) -> bool | None:
     """`draft` from the page's JSON body ({"draft": true}) or a plain form's checkbox; None if unreadable."""
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_FORM):
+    body = await read_body(request, MAX_FORM)
+    if body is None:
         return None
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_FORM:
-            return None
     if not body:
         return False
     if request.headers.get("content-type", "").startswith("application/json"):

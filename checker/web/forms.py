@@ -27,6 +27,7 @@ from checker.web.common import (
     finding_json,
     lang,
     problem,
+    read_body,
     render,
     sha256,
     site,
@@ -123,20 +124,19 @@ class _Refused(Exception):
         self.text, self.status_code = text, status_code
 
 
+async def _opened(request: Request) -> tuple[Path, str, Path, dict]:
+    """The dossier, the document's name and path (NotFound if the dossier does not list it) and the form
+    sent for it."""
+    folder = dossier_of(request)
+    rel = request.path_params["rel"]
+    return folder, rel, _document(folder, rel), await _sent(request)
+
+
 async def _sent(request: Request) -> dict:
     """The form's JSON body {sha256, value, base}, read up to MAX_BODY."""
-    try:
-        size = int(request.headers.get("content-length", "0"))
-    except ValueError:
-        size = MAX_BODY + 1
-    too_large = _Refused(Text("Formularen er for stor.", "The form is too large."), 413)
-    if size > MAX_BODY:
-        raise too_large
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise too_large
+    body = await read_body(request, MAX_BODY)
+    if body is None:
+        raise _Refused(Text("Formularen er for stor.", "The form is too large."), 413)
     try:
         sent = json.loads(body)
         assert isinstance(sent, dict) and isinstance(sent.get("sha256"), str) and "value" in sent
@@ -181,6 +181,16 @@ def _not_copied(folder: str, names: list[str]) -> set[str]:
     return out
 
 
+def _link_or_copy(src: str, dst: str) -> None:
+    import os
+    import shutil
+
+    try:
+        os.link(src, dst, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(src, dst, follow_symlinks=False)
+
+
 async def draft_check(request: Request):
     """Check the dossier as it would be with the form's value, without saving: a copy of the dossier in a
     temporary folder with the edited document written into it, checked by the same check as always."""
@@ -190,11 +200,8 @@ async def draft_check(request: Request):
     from checker.check import check_dossier
     from checker.jsonedit import rewrite_document
 
-    folder = dossier_of(request)
-    rel = request.path_params["rel"]
-    path = _document(folder, rel)
     try:
-        sent = await _sent(request)
+        folder, rel, path, sent = await _opened(request)
     except _Refused as exc:
         return problem(request, exc.text, exc.status_code)
     raw = path.read_bytes()
@@ -207,9 +214,15 @@ async def draft_check(request: Request):
     language = lang(request)
 
     def check_copy():
-        with tempfile.TemporaryDirectory(prefix="aftale-kladde-") as tmp:
+        # beside the dossier (a hidden folder the overview does not list) where files can be hard links
+        # instead of copies: the check only reads them, and the one file written is unlinked first
+        try:
+            scratch = tempfile.TemporaryDirectory(prefix=".aftale-kladde-", dir=folder.parent)
+        except OSError:  # the served folder is read-only: a copy elsewhere
+            scratch = tempfile.TemporaryDirectory(prefix="aftale-kladde-")
+        with scratch as tmp:
             copy = Path(tmp) / folder.name
-            shutil.copytree(folder, copy, symlinks=True, ignore=_not_copied)
+            shutil.copytree(folder, copy, symlinks=True, ignore=_not_copied, copy_function=_link_or_copy)
             # the copy's document is a file of its own: were it a link (copied as one), writing it would
             # write through the link into the dossier's real file
             (copy / rel).unlink(missing_ok=True)
@@ -239,11 +252,8 @@ async def draft_check(request: Request):
 
 
 async def save(request: Request):
-    folder = dossier_of(request)
-    rel = request.path_params["rel"]
-    path = _document(folder, rel)
     try:
-        sent = await _sent(request)
+        folder, rel, path, sent = await _opened(request)
     except _Refused as exc:
         return problem(request, exc.text, exc.status_code)
     language = lang(request)

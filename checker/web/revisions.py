@@ -37,6 +37,7 @@ from checker.web.common import (
     read_json,
     render,
     site,
+    small_form,
 )
 from checker.web.security import NAME, dossier_folder
 
@@ -252,23 +253,9 @@ def start_version(root: Path, folder: Path, name: str, description: str, today: 
     return target
 
 
-async def _small_form(request: Request) -> dict[str, str]:
-    declared = request.headers.get("content-length")
-    if declared is None or not declared.isdigit() or int(declared) > MAX_FORM:
-        raise CouldNotRun(Text("Formularen er for stor.", "The form is too large."))
-    try:
-        form = await request.form(max_files=0, max_fields=20, max_part_size=MAX_FORM)
-    except Exception:  # noqa: BLE001 - a malformed form, whatever the parser calls it
-        raise CouldNotRun(Text("Formularen kunne ikke læses.", "The form could not be read.")) from None
-    try:
-        return {k: v for k, v in form.items() if isinstance(v, str)}
-    finally:
-        await form.close()
-
-
 async def new_version(request: Request):
     folder = dossier_of(request)
-    fields = await _small_form(request)
+    fields = await small_form(request, MAX_FORM)
     name = fields.get("name", "").strip()
     description = " ".join(fields.get("description", "").split())
     if not description:

@@ -58,6 +58,22 @@ class Guard:
         self.csrf = csrf_token(token)
         self.hosts = hosts
         self.cookie = cookie_name(hosts)
+        self.ports = {m.group(1) for m in (re.search(r":(\d+)$", h) for h in hosts) if m}
+
+    def host_ok(self, host: str) -> bool:
+        """One of the server's own names, or an IP address with the server's port: DNS rebinding needs a
+        host *name*, so an address typed as digits (a colleague reaching a --host 0.0.0.0 server by its
+        IP address) is safe to accept."""
+        if host in self.hosts:
+            return True
+        address, _, port = host.rpartition(":")
+        if port not in self.ports:
+            return False
+        try:
+            ipaddress.ip_address(address.strip("[]"))
+        except ValueError:
+            return False
+        return True
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -76,7 +92,7 @@ class Guard:
 
     def refuse(self, request: Request) -> Response | None:
         host = (request.headers.get("host") or "").lower()
-        if host not in self.hosts:
+        if not self.host_ok(host):
             return _refusal(request, "Forkert værtsnavn / wrong host name.", 421)
         given = request.query_params.get("token")
         if given is not None:
@@ -101,7 +117,7 @@ class Guard:
             site = request.headers.get("sec-fetch-site")
             origin = request.headers.get("origin")
             if site not in (None, "same-origin", "none") or (
-                origin is not None and origin.split("://", 1)[-1].lower() not in self.hosts
+                origin is not None and not self.host_ok(origin.split("://", 1)[-1].lower())
             ):
                 return _refusal(
                     request, "Forespørgsler fra andre websteder afvises / cross-site request refused.", 403

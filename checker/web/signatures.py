@@ -38,6 +38,7 @@ from checker.web.common import (
     problem,
     render,
     site,
+    small_form,
     upload,
 )
 from checker.web.documents import build_folder
@@ -294,27 +295,13 @@ def _methods() -> tuple[str, ...]:
 # --------------------------------------------------------------------------- recording
 
 
-async def _small_form(request: Request) -> dict[str, str]:
-    declared = request.headers.get("content-length")
-    if declared is None or not declared.isdigit() or int(declared) > MAX_FORM:
-        raise CouldNotRun(Text("Formularen er for stor.", "The form is too large."))
-    try:
-        form = await request.form(max_files=0, max_fields=20, max_part_size=MAX_FORM)
-    except Exception:  # noqa: BLE001 - a malformed form, whatever the parser calls it
-        raise CouldNotRun(Text("Formularen kunne ikke læses.", "The form could not be read.")) from None
-    try:
-        return {k: v for k, v in form.items() if isinstance(v, str)}
-    finally:
-        await form.close()
-
-
 async def record(request: Request):
     """`aftale sign DOSSIER --record --party P --name N --date D --method M [--title T] [--document F]
     [--replace]`, from the form."""
     from checker.record import record_signature
 
     folder = dossier_of(request)
-    fields = await _small_form(request)
+    fields = await small_form(request, MAX_FORM)
     # the document is one the dossier lists as signed; its name comes from there, not from the browser
     docs = await run_in_threadpool(_documents, folder)
     doc = next((d for d in docs if d["rel"] == fields.get("document")), None)

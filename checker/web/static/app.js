@@ -11,6 +11,19 @@ window.aftale = {
   }),
   // an upload or form: FormData sent with the CSRF header; the answer as JSON
   postForm: (url, form) => aftale.post(url, new FormData(form), false),
+  // an element with text (never HTML) and a class
+  el: (tag, text, cls) => {
+    const e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  },
+  // a response as {ok, body}: its JSON, or the status when it has none
+  answer: async (response) => {
+    let body = {};
+    try { body = await response.json(); } catch (e) { body = {error: `HTTP ${response.status}`}; }
+    return {ok: response.ok, body};
+  },
   counts: (c, w) => {
     const out = [];
     if (c.errors) out.push(`<span class="sev error">${c.errors} ${w.errors}</span>`);

@@ -5,17 +5,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!app) return;
   const w = app.dataset;
   const base = w.base;
-  const el = (tag, text, cls) => {
-    const e = document.createElement(tag);
-    if (text !== undefined && text !== null) e.textContent = text;
-    if (cls) e.className = cls;
-    return e;
-  };
-  const answer = async (response) => {
-    let body = {};
-    try { body = await response.json(); } catch (e) { body = {error: `HTTP ${response.status}`}; }
-    return {ok: response.ok, body};
-  };
+  const {el, answer} = aftale;
 
   // a message left by the previous page load (after recording)
   const flash = document.getElementById("flash");
