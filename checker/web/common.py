@@ -182,6 +182,21 @@ def file_response(content: Path | bytes, filename: str, media_type: str, inline:
     return Response(data, media_type=media_type, headers=headers)
 
 
+# --------------------------------------------------------------------------- the server's own files
+
+
+def outputs(request: Request, kind: str) -> Path:
+    """The server's own temporary folder for one kind of result (packages, ændringsoversigter), made on
+    first use and removed when the server stops."""
+    import tempfile
+
+    extra = site(request).extra
+    key = f"outputs.{kind}"
+    if key not in extra:
+        extra[key] = tempfile.TemporaryDirectory(prefix=f"aftale-serve-{kind}-")
+    return Path(extra[key].name)
+
+
 # --------------------------------------------------------------------------- small bodies
 
 

@@ -42,6 +42,7 @@ from checker.web.common import (
     file_response,
     lang,
     problem,
+    read_body,
     read_json,
     render,
     site,
@@ -402,10 +403,9 @@ def _answer(request: Request, result, refs, stale: list[int]) -> Response:
 
 async def save(request: Request):
     folder = dossier_of(request)
-    declared = request.headers.get("content-length", "")
-    if not declared.isdigit() or int(declared) > MAX_BODY:
+    body = await read_body(request, MAX_BODY)
+    if body is None:
         return problem(request, Text("Formularen er for stor.", "The form is too large."), 413)
-    body = await request.body()
     try:
         sent = json.loads(body)
         items = sent["rows"]

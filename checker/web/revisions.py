@@ -33,7 +33,9 @@ from checker.web.common import (
     dossier_of,
     file_response,
     lang,
+    outputs,
     problem,
+    read_body,
     read_json,
     render,
     site,
@@ -399,28 +401,23 @@ async def page(request: Request):
 # --------------------------------------------------------------------------- the ændringsoversigt
 
 
-def _outputs(request: Request) -> Path:
-    """The server's own folder for ændringsoversigter, removed when the server stops."""
-    extra = site(request).extra
-    if "revisions.outputs" not in extra:
-        extra["revisions.outputs"] = tempfile.TemporaryDirectory(prefix="aftale-serve-aendringer-")
-    return Path(extra["revisions.outputs"].name)
-
-
 async def make_changes(request: Request):
     """`aftale diff OLD NEW --format docx|pdf --output FILE`, as a job (the PDF takes LibreOffice)."""
     from checker.diff import diff_dossiers
     from checker.report.changes import write_changes_document
 
     folder = dossier_of(request)
+    body = await read_body(request, MAX_FORM)
+    if body is None:
+        return problem(request, Text("Formularen er for stor.", "The form is too large."), 413)
     try:
-        sent = json.loads(await request.body() or b"{}")
+        sent = json.loads(body or b"{}")
         fmt = sent.get("format")
         assert fmt in FORMATS and isinstance(sent.get("compare"), str)
     except (ValueError, AttributeError, AssertionError, RecursionError):
         return problem(request, Text("Formularen kunne ikke læses.", "The form could not be read."), 400)
     old = _compared(request, folder, sent["compare"])
-    base = _outputs(request) / folder.name
+    base = outputs(request, "aendringer") / folder.name
 
     def work(job):
         job.step(Text("Sammenligner dossiererne …", "Comparing the dossiers …"))

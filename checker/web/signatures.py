@@ -35,7 +35,9 @@ from checker.web.common import (
     file_response,
     finding_json,
     lang,
+    outputs,
     problem,
+    read_body,
     render,
     site,
     small_form,
@@ -448,20 +450,15 @@ async def verify(request: Request):
 # --------------------------------------------------------------------------- the package
 
 
-def _outputs(request: Request) -> Path:
-    """The server's own folder for packages, removed when the server stops."""
-    extra = site(request).extra
-    if "signatures.outputs" not in extra:
-        extra["signatures.outputs"] = tempfile.TemporaryDirectory(prefix="aftale-serve-pakker-")
-    return Path(extra["signatures.outputs"].name)
-
-
 async def make_package(request: Request):
     from checker.package import PackageRefused, create_package
 
     folder = dossier_of(request)
+    body = await read_body(request, MAX_FORM)
+    if body is None:
+        return problem(request, Text("Formularen er for stor.", "The form is too large."), 413)
     try:
-        sent = json.loads(await request.body() or b"{}")
+        sent = json.loads(body or b"{}")
         draft = sent.get("draft") is True
         previous_name = sent.get("previous") or None
         assert previous_name is None or isinstance(previous_name, str)
@@ -475,7 +472,7 @@ async def make_package(request: Request):
                 request, Text("Det forrige dossier findes ikke.", "The previous dossier does not exist."), 404
             )
     language = lang(request)
-    base = _outputs(request) / folder.name
+    base = outputs(request, "pakker") / folder.name
     bdir = build_folder(folder)
 
     def work(job):
