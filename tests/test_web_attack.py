@@ -510,9 +510,30 @@ def test_a_save_to_a_stopped_server_says_so_and_keeps_the_form(playwright_browse
             page.wait_for_selector("#editor-app[data-saved='refused']", timeout=10_000)
             assert page.locator("#conflict").inner_text() == (
                 "Ændringerne kunne ikke gemmes: serveren svarer ikke (er »aftale serve« stoppet?). Intet er "
-                "gemt; formularen beholder dine ændringer, så længe siden er åben."
+                "gemt; siden beholder dine ændringer, så længe den er åben."
             )
             assert page.locator("#save-state").inner_text() == ""
             assert field.input_value() == "Ny titel"
+    finally:
+        server.stop()
+
+
+def test_a_follow_up_save_to_a_stopped_server_says_so(playwright_browser, tmp_path):
+    """The same on the follow-up page: every page's changes go through aftale.post, which answers for a
+    server that does not."""
+    server = start_server(copy_examples(tmp_path / "d", ("viborg-2017-2021",)), cwd=tmp_path)
+    try:
+        with logged_in(playwright_browser, server, "/d/viborg-2017-2021/followup") as page:
+            value = page.locator("#followup-app tr.measurement input[name=vaerdi]").first
+            value.fill("7")
+            value.dispatch_event("input")
+            server.stop()
+            page.click("#save-followup")
+            page.wait_for_selector("#followup-error:not([hidden])", timeout=10_000)
+            assert page.locator("#followup-error").inner_text() == (
+                "Ændringerne kunne ikke gemmes: serveren svarer ikke (er »aftale serve« stoppet?). Intet er "
+                "gemt; siden beholder dine ændringer, så længe den er åben."
+            )
+            assert value.input_value() == "7"
     finally:
         server.stop()

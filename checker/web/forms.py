@@ -18,7 +18,6 @@ from starlette.routing import Route
 
 from checker.findings import CouldNotRun, Text
 from checker.schema import DOCUMENT_TYPES
-from checker.web import i18n
 from checker.web.common import (
     SECURITY_HEADERS,
     NotFound,
@@ -36,17 +35,6 @@ from checker.web.schemaform import form_schema
 
 #: the largest form a browser may send (the CLI reads JSON files up to 5 MB)
 MAX_BODY = 6 * 1024 * 1024
-
-i18n.add(
-    {
-        "forms.offline": (
-            "Ændringerne kunne ikke gemmes: serveren svarer ikke (er »aftale serve« stoppet?). Intet er "
-            "gemt; formularen beholder dine ændringer, så længe siden er åben.",
-            "The changes could not be saved: the server does not answer (was 'aftale serve' stopped?). "
-            "Nothing was saved; the form keeps your changes while the page is open.",
-        ),
-    }
-)
 
 
 def _document(folder: Path, rel: str) -> Path:

@@ -28,6 +28,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     "saving": ("Gemmer …", "Saving …"),
     "saved": ("Gemt og kontrolleret", "Saved and checked"),
     "draft_checked": ("Kontrolleret – ikke gemt endnu", "Checked – not saved yet"),
+    "offline": (
+        "Ændringerne kunne ikke gemmes: serveren svarer ikke (er »aftale serve« stoppet?). Intet er "
+        "gemt; siden beholder dine ændringer, så længe den er åben.",
+        "The changes could not be saved: the server does not answer (was 'aftale serve' stopped?). "
+        "Nothing was saved; the page keeps your changes while it is open.",
+    ),
     "unchanged": ("Intet ændret", "Nothing changed"),
     "conflict": (
         "Filen er ændret af en anden, siden du åbnede den. Intet er gemt. Det ændrede er:",

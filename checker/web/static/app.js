@@ -2,13 +2,18 @@
 "use strict";
 window.aftale = {
   csrf: () => document.querySelector('meta[name="csrf-token"]').content,
+  // a change sent to the server; when the server does not answer at all (stopped), an answer of our own
+  // (503, {error}) so that every page shows why instead of hanging on "saving …"
   post: (url, body, isJson = true) => fetch(url, {
     method: "POST",
     credentials: "same-origin",
     headers: Object.assign({"X-CSRF-Token": aftale.csrf(), "Accept": "application/json"},
                            isJson ? {"Content-Type": "application/json"} : {}),
     body: isJson ? JSON.stringify(body) : body,
-  }),
+  }).catch(() => new Response(
+    JSON.stringify({error: document.querySelector('meta[name="offline-message"]').content}),
+    {status: 503, headers: {"Content-Type": "application/json"}},
+  )),
   // an upload or form: FormData sent with the CSRF header; the answer as JSON
   postForm: (url, form) => aftale.post(url, new FormData(form), false),
   // an element with text (never HTML) and a class
