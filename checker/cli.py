@@ -92,26 +92,111 @@ def _fail(exc: CouldNotRun, lang: str) -> None:
     sys.exit(2)
 
 
+JOBS = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Med flere dossierer: antal processer / with several dossiers: the number of processes.",
+)
+
+
+def _portfolio(arguments: tuple[str, ...], fmt: str, lang: str):
+    """The dossiers to check as a portfolio, or None when the one argument is a single dossier (or not
+    a folder at all: the single-dossier command then says what is wrong, as always)."""
+    from pathlib import Path
+
+    from checker import portfolio
+
+    if len(arguments) == 1 and (portfolio.is_dossier(Path(arguments[0])) or not Path(arguments[0]).is_dir()):
+        return None
+    try:
+        found = portfolio.dossiers(list(arguments))
+    except CouldNotRun as exc:
+        _fail(exc, lang)
+    if fmt not in ("text", "json", "html"):
+        _fail(
+            CouldNotRun(
+                Text(
+                    f"--format {fmt} gælder ét dossier; for flere brug text, json eller html.",
+                    f"--format {fmt} is for one dossier; for several use text, json or html.",
+                )
+            ),
+            lang,
+        )
+    return found
+
+
+def _run_portfolio(paths, work, command: str, fmt: str, output, strict: bool, jobs: int, lang: str) -> None:
+    """Check every dossier of the portfolio (a progress bar on a terminal), print or write the report and
+    exit: 2 if any could not be checked, 1 if any has errors (or warnings with --strict), else 0."""
+    from checker import portfolio
+    from checker.report import portfolio as report
+
+    entries = []
+    label = "Kontrollerer" if lang != "en" else "Checking"
+    show = sys.stderr.isatty()
+    with click.progressbar(
+        portfolio.run(paths, work, jobs=jobs),
+        length=len(paths),
+        label=label,
+        file=sys.stderr,
+        hidden=not show,
+    ) as bar:
+        for entry in bar:
+            entries.append(entry)
+    if fmt == "json":
+        text = report.render_json(entries, lang, command)
+    elif fmt == "html":
+        text = report.render_html(entries, lang)
+    else:
+        text = report.render_text(entries, lang)
+    _write_output(text, output, lang)
+    sys.exit(portfolio.exit_code(entries, strict=strict))
+
+
 @main.command()
-@click.argument("dossier", type=click.Path(file_okay=True, dir_okay=True, path_type=str))
+@click.argument(
+    "dossiers",
+    nargs=-1,
+    required=True,
+    metavar="DOSSIER...",
+    type=click.Path(file_okay=True, dir_okay=True, path_type=str),
+)
 @LANG
 @RULESETS
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "html"]),
     default="text",
     show_default=True,
     help="Tekst til mennesker eller JSON til maskiner / text for people or JSON for machines.",
 )
-def validate(dossier: str, lang: str, fmt: str) -> None:
+@JOBS
+def validate(dossiers: tuple[str, ...], lang: str, fmt: str, jobs: int) -> None:
     """Validér hver JSON-kilde i DOSSIER mod sit skema.
 
     Validate every JSON source in DOSSIER against its schema. Exit 0: valid; 1: findings;
-    2: could not run.
+    2: could not run. Several dossiers, or a folder holding them, in one run as `check` does.
     """
     from checker.validate import validate_dossier
 
+    portfolio = _portfolio(dossiers, fmt, lang)
+    if portfolio is not None:
+        _run_portfolio(portfolio, validate_dossier, "validate", fmt, None, False, jobs, lang)
+    if fmt == "html":
+        _fail(
+            CouldNotRun(
+                Text(
+                    "--format html gælder flere dossierer; brug text eller json.",
+                    "--format html is for several dossiers; use text or json.",
+                )
+            ),
+            lang,
+        )
+    dossier = dossiers[0]
     try:
         result = validate_dossier(dossier)
     except CouldNotRun as exc:
@@ -161,7 +246,7 @@ def _write_output(text: str, output: str | None, lang: str) -> None:
 
 
 @main.command()
-@click.argument("dossier", type=click.Path(path_type=str))
+@click.argument("dossiers", nargs=-1, required=True, metavar="DOSSIER...", type=click.Path(path_type=str))
 @LANG
 @RULESETS
 @click.option(
@@ -185,24 +270,35 @@ def _write_output(text: str, output: str | None, lang: str) -> None:
     metavar="ÅÅÅÅ-MM-DD",
     help="Kontroldato for ajourføring (standard: i dag, dog højst periodens slutdato) / as-of date.",
 )
+@JOBS
 def check(
-    dossier: str,
+    dossiers: tuple[str, ...],
     lang: str,
     fmt: str,
     output: str | None,
     strict: bool,
     as_of: str | None,
+    jobs: int,
 ) -> None:
     """Kontrollér DOSSIER før indsendelse til Landsbyggefonden.
 
     Pre-submission check: schemas, then every rule across the agreement, its annexes, workbooks and
     PDFs. Exit 0: no errors (warnings allowed unless --strict); 1: errors; 2: could not run.
+
+    Several dossiers, or a folder holding them, are checked in one run with a summary table (or a
+    portfolio report with --format json|html); exit 2 if any could not be checked, 1 if any has errors.
     """
 
     from checker.check import check_dossier, registry
     from checker.findings import Severity
 
     when = _as_of(as_of, lang)
+    portfolio = _portfolio(dossiers, fmt, lang)
+    if portfolio is not None:
+        _run_portfolio(
+            portfolio, lambda path: check_dossier(path, as_of=when), "check", fmt, output, strict, jobs, lang
+        )
+    dossier = dossiers[0]
     try:
         result = check_dossier(dossier, as_of=when)
     except CouldNotRun as exc:

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
+from checker.portfolio import next_milestone
 from checker.schema import DOCUMENT_TYPES
 from checker.web import i18n
 from checker.web.common import (
@@ -25,7 +26,6 @@ from checker.web.common import (
     site,
 )
 from checker.web.security import dossier_folder
-from checker.web.status import next_milestone
 
 i18n.add(
     {

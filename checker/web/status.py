@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from checker.findings import CouldNotRun, Result
@@ -99,24 +98,3 @@ class StatusCache:
                 continue
             if folder.is_dir():
                 self.compute(folder)
-
-
-def next_milestone(folder: Path, today: date) -> tuple[str, str] | None:
-    """(date, title) of the first milestone on or after today in the milepælsplan, if there is one."""
-    from checker.web.common import read_json
-
-    try:
-        plan = read_json(folder / "milepaelsplan.json")
-    except (OSError, ValueError, RecursionError):
-        return None
-
-    def items(parent, key) -> list:
-        value = parent.get(key) if isinstance(parent, dict) else None
-        return value if isinstance(value, list) else []  # null or another type: no milestones, no crash
-
-    found = []
-    for year in items(plan, "projektaar"):
-        for m in items(year, "milepaele"):
-            if isinstance(m, dict) and isinstance(m.get("dato"), str) and m["dato"] >= today.isoformat():
-                found.append((m["dato"], str(m.get("titel", ""))))
-    return min(found) if found else None
