@@ -6,13 +6,31 @@ import hashlib
 import os
 
 from checker.dossier import AGREEMENT_FILE, open_dossier
-from checker.findings import FileResult, Finding, Result, Severity, Text
+from checker.findings import CouldNotRun, FileResult, Finding, Result, Severity, Text
 from checker.jsonsource import JsonSource, load
 from checker.schema import BASE, DOCUMENT_TYPES, SchemaRegistry, document_type, validate_source
 
 
 def validate_dossier(folder: str | os.PathLike, registry: SchemaRegistry | None = None) -> Result:
     return run_validation(folder, registry)[0]
+
+
+def require_valid(folder: str | os.PathLike, before: Text) -> Result:
+    """The dossier's validation, or CouldNotRun naming the files with errors and the first error itself
+    (so that a file too large, or not JSON, says so rather than only "schema errors"). `before` ends the
+    sentence: what the errors must be fixed before ("før revisionen" / "before the audit")."""
+    result = validate_dossier(folder)
+    errors = [f for f in result.sorted_findings() if f.severity is Severity.ERROR]
+    if errors:
+        files = ", ".join(sorted({f.file for f in errors}))
+        first = errors[0]
+        raise CouldNotRun(
+            Text(
+                f"Dossieret har fejl i {files} (fx {first.file}: {first.message.da}); kør »aftale validate« og ret dem {before.da}.",
+                f"The dossier has errors in {files} (e.g. {first.file}: {first.message.en}); run 'aftale validate' and fix them {before.en}.",
+            )
+        )
+    return result
 
 
 def run_validation(

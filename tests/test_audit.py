@@ -256,3 +256,16 @@ def test_report_formats_from_the_cli(run, tmp_path):
         code, out, _ = run("audit", VIBORG, "--format", fmt, "--output", tmp_path / name)
         assert code == 1 and (tmp_path / name).stat().st_size > 5000
     assert "Revision" in openpyxl.load_workbook(tmp_path / "revision.xlsx").sheetnames
+
+
+def test_a_register_too_large_is_refused_for_its_size(run, viborg):
+    """A register over the 5 MB a JSON source may hold is refused saying so, not "schema errors"."""
+    register = viborg / "opfoelgning.json"
+    register.write_text(register.read_text(encoding="utf-8") + " " * (5 * 1024 * 1024), encoding="utf-8")
+    code, _, err = run("audit", viborg, "--format", "json")
+    assert code == 2
+    size = f"{register.stat().st_size:,}".replace(",", ".")
+    assert (
+        f"Dossieret har fejl i opfoelgning.json (fx opfoelgning.json: Filen er på {size} byte; en JSON-kilde "
+        "må højst fylde 5.242.880 byte.); kør »aftale validate« og ret dem før revisionen."
+    ) in err

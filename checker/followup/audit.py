@@ -128,18 +128,10 @@ def load_register(root: Path) -> dict | None:
 def audit(dossier: str | Path, as_of: date | None = None) -> AuditResult:
     from checker.context import _add_years
     from checker.followup.targets import all_targets, evaluate
-    from checker.validate import validate_dossier
+    from checker.validate import require_valid
 
     root = Path(dossier)
-    result = validate_dossier(root)
-    bad = sorted({f.file for f in result.findings if f.severity.value == "error"})
-    if bad:
-        raise CouldNotRun(
-            Text(
-                f"Dossieret har skemafejl i {', '.join(bad)}; kør »aftale validate« og ret dem før revisionen.",
-                f"The dossier has schema errors in {', '.join(bad)}; run 'aftale validate' and fix them before the audit.",
-            )
-        )
+    require_valid(root, Text("før revisionen", "before the audit"))
     aftale = read_json(root / "samarbejdsaftale.json")
     from checker import rulesets
 

@@ -112,17 +112,9 @@ def _tal(value: Decimal) -> str:
 def _load(root: Path) -> tuple[dict, dict | None]:
     """The agreement and the register (None when there is none), after checking the dossier validates."""
     from checker.followup.audit import load_register
-    from checker.validate import validate_dossier
+    from checker.validate import require_valid
 
-    result = validate_dossier(root)
-    bad = sorted({f.file for f in result.findings if f.severity.value == "error"})
-    if bad:
-        raise CouldNotRun(
-            Text(
-                f"Dossieret har skemafejl i {', '.join(bad)}; kør »aftale validate« og ret dem først.",
-                f"The dossier has schema errors in {', '.join(bad)}; run 'aftale validate' and fix them first.",
-            )
-        )
+    require_valid(root, Text("først", "first"))
     aftale = read_json(root / "samarbejdsaftale.json")
     return aftale, load_register(root)
 
