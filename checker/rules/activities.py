@@ -121,23 +121,36 @@ def unchosen(ctx) -> Iterator[Hit]:
 )
 def not_in_delaftale(ctx) -> Iterator[Hit]:
     acts = _activities(ctx)
+    # per area: the activities' names, and id -> name (the first of an id, as list.index found it):
+    # each row is then looked up at once, not compared with every activity
+    names = {nummer: [a["navn"] for _r, _i, a in items] for nummer, items in acts.items()}
+    known = {nummer: set(n) for nummer, n in names.items()}
+    by_id: dict[str, dict[str, str]] = {}
+    for nummer, items in acts.items():
+        ids = by_id[nummer] = {}
+        for _r, _i, a in items:
+            ids.setdefault(a["id"], a["navn"])
     for rel, rows in _skema_rows(ctx):
         for row in rows or []:
             nummer = _text(row.get("Indsatsområde"))
             if nummer not in acts:
                 continue
             name, ident = _text(row.get("Aktivitet")), _text(row.get("Id"))
-            names = [a["navn"] for _r, _i, a in acts[nummer]]
-            ids = [a["id"] for _r, _i, a in acts[nummer]]
+            ids = by_id[nummer]
             if (
                 (ident and ident not in ids)
-                or (not ident and name not in names)
-                or (ident in ids and names[ids.index(ident)] != name)
+                or (not ident and name not in known[nummer])
+                or (ident in ids and ids[ident] != name)
             ):
                 cell = row["Aktivitet"].ref
                 yield Hit(
                     rel,
-                    {"aktivitet": name, "cell": cell, "nummer": nummer, "forslag": did_you_mean(name, names)},
+                    {
+                        "aktivitet": name,
+                        "cell": cell,
+                        "nummer": nummer,
+                        "forslag": did_you_mean(name, names[nummer]),
+                    },
                     cell=cell,
                 )
 

@@ -48,6 +48,13 @@ def unknown_target(ctx) -> Iterator[Hit]:
         return
     targets = _targets(ctx)
     criteria = sorted({k[0] for k in targets})
+    # per criterion, its keys and checkpoints, made once: a register of thousands of measurements that
+    # match nothing is then reported in time proportional to its length
+    keys_of: dict[str, set] = {}
+    points_of: dict[str, set] = {}
+    for k in targets:
+        keys_of.setdefault(k[0], set()).add(k[1])
+        points_of.setdefault(k[0], set()).add(k[2])
     for i, m in enumerate(register["maalinger"]):
         key = (m["kriterium"], m.get("noegle"), m["kontrolpunkt"])
         if key in targets:
@@ -57,7 +64,7 @@ def unknown_target(ctx) -> Iterator[Hit]:
             "noegle": m.get("noegle") or "-",
             "kontrolpunkt": m["kontrolpunkt"],
         }
-        if m["kriterium"] not in criteria:
+        if m["kriterium"] not in keys_of:
             yield Hit(
                 REGISTER,
                 {
@@ -68,7 +75,7 @@ def unknown_target(ctx) -> Iterator[Hit]:
                 f"/maalinger/{i}/kriterium",
             )
             continue
-        keys = sorted({k[1] for k in targets if k[0] == m["kriterium"]}, key=lambda x: x or "")
+        keys = sorted(keys_of[m["kriterium"]], key=lambda x: x or "")
         if m.get("noegle") not in keys:
             names = [k for k in keys if k]
             yield Hit(
@@ -86,7 +93,7 @@ def unknown_target(ctx) -> Iterator[Hit]:
                 f"/maalinger/{i}",
             )
             continue
-        points = sorted({k[2] for k in targets if k[0] == m["kriterium"]})
+        points = sorted(points_of[m["kriterium"]])
         yield Hit(
             REGISTER,
             {
