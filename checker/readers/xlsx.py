@@ -448,48 +448,62 @@ def _formula_text(value: Any) -> str:
     return text if isinstance(text, str) else str(value)
 
 
-def _load_pass(
-    path: Path, data_only: bool
-) -> list[tuple[str, dict[tuple[int, int], tuple[Any, bool]], bool]]:
-    """One openpyxl read: per sheet, {(row, col): (value, is_formula)} for the non-empty cells, and whether
-    the sheet's recorded extent goes beyond the rows and columns read."""
+def _sheet_cells(wb, data_only: bool) -> list[tuple[str, dict[tuple[int, int], tuple[Any, bool]], bool]]:
+    """Per sheet of an open read-only workbook: {(row, col): (value, is_formula)} for the non-empty cells,
+    and whether the sheet's recorded extent goes beyond the rows and columns read."""
+    sheets = []
+    for name in wb.sheetnames:
+        ws = wb[name]
+        cells: dict[tuple[int, int], tuple[Any, bool]] = {}
+        rows, columns = getattr(ws, "max_row", None), getattr(ws, "max_column", None)
+        beyond = (isinstance(rows, int) and rows > MAX_ROWS) or (
+            isinstance(columns, int) and columns > MAX_COLUMNS
+        )
+        if hasattr(ws, "iter_rows"):  # a chart sheet has no cells
+            for row in ws.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=MAX_COLUMNS):
+                for c in row:
+                    if not hasattr(c, "row"):  # EmptyCell fillers
+                        continue
+                    if c.value is None:
+                        # A formula whose calculated value is "" is saved as t="str" with an empty
+                        # value; a formula never calculated has no type. Only the first is a value.
+                        if data_only and c.data_type == "str":
+                            cells[(c.row, c.column)] = ("", False)
+                        continue
+                    cells[(c.row, c.column)] = (c.value, c.data_type == "f")
+        sheets.append((name, cells, beyond))
+    return sheets
+
+
+def _load_both(path: Path) -> tuple[list, list]:
+    """The formulas and the cached values, from one opening of the file: a read-only workbook parses its
+    sheets when they are iterated, as the workbook's data_only says at that moment, so the package, its
+    styles and shared strings are read once and each sheet is walked twice. (openpyxl has no public way to
+    get both from one walk; where the workbook lacks the attribute, it is opened twice as before.)"""
     import openpyxl
 
-    sheets: list[tuple[str, dict[tuple[int, int], tuple[Any, bool]]]] = []
     with path.open("rb") as fh, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "Data Validation extension is not supported" and the like
         # A file object, not the path: openpyxl would refuse a name not ending in .xlsx/.xlsm/...
-        wb = openpyxl.load_workbook(fh, read_only=True, data_only=data_only, keep_links=False)
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=False, keep_links=False)
         try:
-            for name in wb.sheetnames:
-                ws = wb[name]
-                cells: dict[tuple[int, int], tuple[Any, bool]] = {}
-                rows, columns = getattr(ws, "max_row", None), getattr(ws, "max_column", None)
-                beyond = (isinstance(rows, int) and rows > MAX_ROWS) or (
-                    isinstance(columns, int) and columns > MAX_COLUMNS
-                )
-                if hasattr(ws, "iter_rows"):  # a chart sheet has no cells
-                    for row in ws.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=MAX_COLUMNS):
-                        for c in row:
-                            if not hasattr(c, "row"):  # EmptyCell fillers
-                                continue
-                            if c.value is None:
-                                # A formula whose calculated value is "" is saved as t="str" with an empty
-                                # value; a formula never calculated has no type. Only the first is a value.
-                                if data_only and c.data_type == "str":
-                                    cells[(c.row, c.column)] = ("", False)
-                                continue
-                            cells[(c.row, c.column)] = (c.value, c.data_type == "f")
-                sheets.append((name, cells, beyond))
+            formulas = _sheet_cells(wb, data_only=False)
+            if hasattr(wb, "_data_only"):
+                wb._data_only = True
+                return formulas, _sheet_cells(wb, data_only=True)
         finally:
             wb.close()
-    return sheets
+        fh.seek(0)
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True, keep_links=False)
+        try:
+            return formulas, _sheet_cells(wb, data_only=True)
+        finally:
+            wb.close()
 
 
 def _read_cells(path: Path, names: list[str]) -> list[Sheet]:
     try:
-        formulas = _load_pass(path, data_only=False)
-        values = _load_pass(path, data_only=True)
+        formulas, values = _load_both(path)
     except Exception as exc:  # KeyError, BadZipFile, InvalidFileException, ParseError, ValueError, ...
         chain = _chain(exc)  # openpyxl wraps some errors in a ValueError "Unable to read workbook"
         if any(type(e).__module__.startswith("defusedxml") for e in chain):  # DTDForbidden, EntitiesForbidden

@@ -1,0 +1,127 @@
+"""Many dossiers in one run (issue 15), measured as whole processes:
+
+- `aftale check FOLDER` with N copies of the examples (half Viborg, half Eksempelby) for N in a series,
+  with the fitted exponent of time against N (1.0 = linear; budget <= 1.1);
+- 150 dossiers in one call, with --jobs 1 and --jobs 2 (budget < 40 s on 2 cores);
+- N dossiers as N processes against one call (what a loop in a shell script costs);
+- `check` of one dossier against the floor: the interpreter importing the CLI module.
+
+    .venv/bin/python benchmarks/portfolio.py [--runs 3] [--series 1,10,50,150]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+AFTALE = str(Path(sys.executable).parent / "aftale")
+EXAMPLES = [ROOT / "agreements" / "viborg-2017-2021", ROOT / "agreements" / "eksempelby-2022-2026"]
+
+
+#: the floor issue 15 names: open every file check reads, and nothing else (the JSON sources, both
+#: workbooks read-only, the PDF annex's text)
+OPEN_EVERY_FILE = """
+import json, sys
+from pathlib import Path
+import openpyxl, pdfplumber
+d = Path(sys.argv[1])
+for p in d.rglob("*.json"):
+    json.loads(p.read_bytes())
+for name in ("budget.xlsx", "aktivitetsskema.xlsx"):
+    wb = openpyxl.load_workbook(d / name, read_only=True, data_only=True)
+    for ws in wb:
+        list(ws.values)
+with pdfplumber.open(d / "centrale-maalinger.pdf") as pdf:
+    [page.extract_text() for page in pdf.pages]
+"""
+
+
+def timed(args: list[str]) -> float:
+    start = time.perf_counter()
+    run = subprocess.run(args, capture_output=True)
+    elapsed = time.perf_counter() - start
+    if run.returncode not in (0, 1):
+        raise SystemExit(f"{args[:3]} exit {run.returncode}: {run.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def folder_of(n: int, base: Path) -> Path:
+    """N copies, each made different in content (trailing white space in every JSON file, a comment after
+    the PDF's end), so that nothing a long-running process remembers per content (checker/memo.py) makes
+    a copy cheaper than a real, different dossier would be."""
+    target = base / f"n{n}"
+    if not target.exists():
+        for i in range(n):
+            copy = target / f"d{i:03d}"
+            shutil.copytree(EXAMPLES[i % 2], copy, ignore=shutil.ignore_patterns(".*"))
+            for path in copy.rglob("*.json"):
+                path.write_bytes(path.read_bytes() + b" " * (i + 1))
+            for path in copy.glob("*.pdf"):
+                path.write_bytes(path.read_bytes() + f"\n% copy {i}\n".encode())
+    return target
+
+
+def fit(points: list[tuple[int, float]]) -> float:
+    """The exponent b of t = a * n^b, least squares in log-log."""
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(t) for _, t in points]
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--series", default="1,10,50,150")
+    args = parser.parse_args()
+    series = [int(x) for x in args.series.split(",")]
+    base = Path(tempfile.mkdtemp(prefix="aftale-bench-portfolio-"))
+    try:
+        floor = statistics.median(
+            timed([sys.executable, "-c", "import checker.cli"]) for _ in range(args.runs)
+        )
+        opened, one = [], []
+        for _ in range(args.runs):  # interleaved, so that a noisy machine slows both alike
+            opened.append(timed([sys.executable, "-c", OPEN_EVERY_FILE, str(EXAMPLES[0])]))
+            one.append(timed([AFTALE, "check", str(EXAMPLES[0])]))
+        opened, one = statistics.median(opened), statistics.median(one)
+        print(
+            f"check viborg: {one:.3f} s; floors: import checker.cli {floor:.3f} s (x{one / floor:.1f}), "
+            f"open every file it reads {opened:.3f} s (x{one / opened:.2f}, budget x1.3)"
+        )
+        points = []
+        for n in series:
+            folder = folder_of(n, base)
+            t = statistics.median(timed([AFTALE, "check", str(folder)]) for _ in range(args.runs))
+            points.append((n, t))
+            print(f"check FOLDER, {n:>3} dossiers, one process: {t:6.2f} s  ({t / n:.3f} s each)")
+        large = [p for p in points if p[0] >= 10]
+        if len(large) >= 2:
+            print(f"fitted exponent (n >= 10): {fit(large):.2f}   budget <= 1.1")
+        n = max(series)
+        folder = folder_of(n, base)
+        two = statistics.median(
+            timed([AFTALE, "check", str(folder), "--jobs", "2"]) for _ in range(args.runs)
+        )
+        print(f"check FOLDER, {n} dossiers, --jobs 2: {two:.2f} s   budget < 40 s")
+        m = min(20, n)
+        small = folder_of(m, base)
+        separate = timed(["sh", "-c", f'for d in "{small}"/*; do "{AFTALE}" check "$d" >/dev/null; done'])
+        together = timed([AFTALE, "check", str(small)])
+        print(
+            f"{m} dossiers as {m} processes: {separate:.2f} s; in one call: {together:.2f} s (x{separate / together:.1f})"
+        )
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
