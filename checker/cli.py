@@ -114,6 +114,8 @@ def _portfolio(arguments: tuple[str, ...], fmt: str, lang: str):
     try:
         found = portfolio.dossiers(list(arguments))
     except CouldNotRun as exc:
+        if len(arguments) == 1:  # one folder that holds no dossier: the one-dossier command says why
+            return None
         _fail(exc, lang)
     if fmt not in ("text", "json", "html"):
         _fail(

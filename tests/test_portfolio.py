@@ -106,11 +106,17 @@ def test_formats_for_one_dossier_are_refused_for_several(run, folder):
     assert "--format sarif gælder ét dossier; for flere brug text, json eller html." in err
 
 
-def test_a_folder_without_dossiers_is_refused(run, tmp_path):
+def test_a_folder_without_dossiers_is_refused(run, tmp_path, folder):
     (tmp_path / "empty").mkdir()
-    code, _, err = run("check", tmp_path / "empty")
+    code, _, err = run("check", tmp_path / "empty")  # alone: the one-dossier message, as before
     assert code == 2
-    assert "er hverken et dossier (ingen samarbejdsaftale.json) eller en mappe med dossierer." in err
+    assert "er ikke et dossier: mappen har ingen samarbejdsaftale.json." in err
+    code, _, err = run("check", folder, tmp_path / "empty")  # among others
+    assert code == 2
+    assert (
+        f"{tmp_path / 'empty'} er hverken et dossier (ingen samarbejdsaftale.json) eller en mappe med dossierer."
+        in err
+    )
 
 
 def test_validate_takes_a_folder_too(run, folder):
