@@ -854,7 +854,7 @@ def followup_import(dossier: str, workbook: str, replace: bool, lang: str) -> No
 
 
 @main.command()
-@click.argument("dossier", type=click.Path(path_type=str))
+@click.argument("dossiers", nargs=-1, required=True, metavar="DOSSIER...", type=click.Path(path_type=str))
 @click.option(
     "--as-of",
     "as_of",
@@ -876,13 +876,17 @@ def followup_import(dossier: str, workbook: str, replace: bool, lang: str) -> No
 )
 @LANG
 @RULESETS
-def audit(dossier: str, as_of: str | None, fmt: str, output: str | None, lang: str) -> None:
+@JOBS
+def audit(
+    dossiers: tuple[str, ...], as_of: str | None, fmt: str, output: str | None, lang: str, jobs: int
+) -> None:
     """Revisorens opgørelse af opfølgningen på de lokale mål.
 
     For every criterion, area and checkpoint: baseline, target, measured value, status (opfyldt /
     ikke opfyldt / mangler data / ikke forfalden) and whether its evidence is present and unchanged;
     for every project year whether the promised evaluations and the report to LBF took place.
-    Exit 1 when follow-up documentation is missing for something that has passed.
+    Exit 1 when follow-up documentation is missing for something that has passed. Several dossiers,
+    or a folder of them, with --format json: one report holding each dossier's.
     """
     import json
     from pathlib import Path
@@ -891,6 +895,20 @@ def audit(dossier: str, as_of: str | None, fmt: str, output: str | None, lang: s
     from checker.report import audit as report
 
     when = _as_of(as_of, lang)
+    portfolio = _portfolio(dossiers, "json" if fmt == "json" else "text", lang)
+    if portfolio is not None:
+        if fmt != "json":
+            _fail(
+                CouldNotRun(
+                    Text(
+                        "Flere dossierer revideres med --format json.",
+                        "Several dossiers are audited with --format json.",
+                    )
+                ),
+                lang,
+            )
+        _audit_portfolio(portfolio, when, output, jobs, lang)
+    dossier = dossiers[0]
     try:
         from checker.dossier import open_dossier
 
@@ -927,6 +945,36 @@ def audit(dossier: str, as_of: str | None, fmt: str, output: str | None, lang: s
     except CouldNotRun as exc:
         _fail(exc, lang)
     sys.exit(1 if result.documentation_missing else 0)
+
+
+def _audit_portfolio(paths, when, output, jobs: int, lang: str) -> None:
+    """`audit --format json` of several dossiers: {"portfolio": true, "dossiers": [...]}, each with its
+    audit or why it could not be made. Exit 2 if any could not, 1 if any lacks documentation, else 0."""
+    import json
+
+    from checker import __version__, portfolio
+    from checker.followup.audit import audit as run_audit
+    from checker.report import audit as report
+
+    entries = list(portfolio.run(paths, lambda path: run_audit(path, when), jobs=jobs))
+    body = {
+        "tool": {"name": "aftale", "version": __version__},
+        "command": "audit",
+        "portfolio": True,
+        "dossiers": [
+            {
+                "dossier": str(e.path),
+                "plan": e.plan,
+                "audit": report.as_dict(e.result) if e.result else None,
+                "could_not_run": e.failure.get(lang) if e.failure else None,
+            }
+            for e in entries
+        ],
+    }
+    _write_output(json.dumps(body, ensure_ascii=False, indent=2), output, lang)
+    if any(e.failure for e in entries):
+        sys.exit(2)
+    sys.exit(1 if any(e.result.documentation_missing for e in entries) else 0)
 
 
 def _helhedsplan(dossier: str) -> str | None:

@@ -147,3 +147,19 @@ def test_the_html_report_in_chromium(run, folder, chromium, tmp_path):
     assert '<tr class="failed" data-dossier="x-future">' in dom
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom and "<script>alert" not in dom
     assert "4 dossierer: 2 uden fejl, 1 med fejl, 1 kunne ikke kontrolleres." in dom
+
+
+def test_audit_of_several_dossiers_as_json(run, folder):
+    code, out, _ = run("audit", folder, "--format", "json", "--as-of", "2021-06-30")
+    assert code == 2  # x-future cannot be opened by this version
+    report = json.loads(out)
+    by_name = {d["dossier"].rsplit("/", 1)[-1]: d for d in report["dossiers"]}
+    assert list(by_name) == ["eksempelby-2022-2026", "viborg-2017-2021", "viborg-broken", "x-future"]
+    alone = json.loads(
+        run("audit", folder / "viborg-2017-2021", "--format", "json", "--as-of", "2021-06-30")[1]
+    )
+    assert by_name["viborg-2017-2021"]["audit"] == alone
+    assert by_name["x-future"]["audit"] is None and "nyere" in by_name["x-future"]["could_not_run"]
+    code, _, err = run("audit", folder)
+    assert code == 2
+    assert "Flere dossierer revideres med --format json." in err

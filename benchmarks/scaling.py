@@ -1,0 +1,108 @@
+"""How check and audit grow with the size of a dossier (issue 15): the activities (delaftaler and the
+aktivitetsskema) ×1 … ×300, and the follow-up measurements ×1 … ×250, each series fitted to t = a·n^b
+(b = 1.0 is linear; budget b <= 1.1), as whole processes, medians of --runs.
+
+Each scaled dossier is Viborg with every activity repeated k times under new ids and names (in the
+delaftaler and as rows of the aktivitetsskema), or every measurement of the register repeated k times
+with its own datakilde.
+
+    .venv/bin/python benchmarks/scaling.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+AFTALE = str(Path(sys.executable).parent / "aftale")
+VIBORG = ROOT / "agreements" / "viborg-2017-2021"
+
+
+def timed(args: list[str]) -> float:
+    start = time.perf_counter()
+    run = subprocess.run(args, capture_output=True)
+    elapsed = time.perf_counter() - start
+    if run.returncode not in (0, 1):
+        raise SystemExit(f"{args[:3]} exit {run.returncode}: {run.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def fit(points: list[tuple[int, float]]) -> float:
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(t) for _, t in points]
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+
+
+def activities(k: int, target: Path) -> Path:
+    import openpyxl
+
+    shutil.copytree(VIBORG, target)
+    for path in sorted((target / "delaftaler").glob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        base = doc["aktiviteter"]
+        doc["aktiviteter"] = [
+            {**a, "id": f"{a['id']}-{i}" if i else a["id"], "navn": f"{a['navn']} {i}" if i else a["navn"]}
+            for i in range(k)
+            for a in base
+        ]
+        path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    wb = openpyxl.load_workbook(target / "aktivitetsskema.xlsx")
+    ws = wb.active
+    rows = [list(r) for r in ws.iter_rows(min_row=3, values_only=True) if r[0]]
+    for i in range(1, k):
+        for r in rows:
+            ws.append([r[0], f"{r[1]} {i}", f"{r[2]}-{i}", *r[3:]])
+    wb.save(target / "aktivitetsskema.xlsx")
+    return target
+
+
+def measurements(k: int, target: Path) -> Path:
+    shutil.copytree(VIBORG, target)
+    path = target / "opfoelgning.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["maalinger"] = [
+        {**m, "datakilde": f"{m['datakilde']} #{i}"} for i in range(k) for m in doc["maalinger"]
+    ]
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    return target
+
+
+def series(name, make, factors, command, runs, base):
+    points = []
+    for k in factors:
+        folder = make(k, base / f"{name}-{k}")
+        t = statistics.median(timed([AFTALE, *command, str(folder)]) for _ in range(runs))
+        points.append((k, t))
+        print(f"  {name} x{k:<4} {' '.join(command):<20} {t:6.2f} s")
+    print(f"  fitted exponent ({name}, {' '.join(command)}): {fit(points):.2f}   budget <= 1.1")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    base = Path(tempfile.mkdtemp(prefix="aftale-bench-scaling-"))
+    try:
+        series("activities", activities, [1, 30, 100, 300], ["check"], args.runs, base)
+        series("measurements", measurements, [1, 25, 100, 250], ["check"], args.runs, base)
+        for k in (1, 25, 100, 250):
+            shutil.rmtree(base / f"measurements-{k}")
+        series(
+            "measurements", measurements, [1, 25, 100, 250], ["audit", "--format", "json"], args.runs, base
+        )
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
