@@ -225,32 +225,46 @@ def test_a_period_from_29_february_has_three_project_years_ending_28_february(ru
 
 
 def test_new_killed_politely_leaves_nothing_behind(tmp_path):
-    """SIGTERM while LibreOffice recalculates: the staging folder is removed, exit 2."""
+    """SIGTERM while LibreOffice recalculates: the staging folder is removed, exit 2. On a loaded machine
+    the signal can land after `new` has finished (exit 0, a complete dossier, no staging folder left);
+    then the run is repeated, until a kill lands during the work."""
+    import shutil
     import signal
     import subprocess
     import sys
     import time
 
     target = tmp_path / "afbrudt"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "checker",
-            "new",
-            str(target),
-            "--part",
-            "kommune:K",
-            "--part",
-            "boligorganisation:B",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not any(p.name.startswith(".afbrudt.") for p in tmp_path.iterdir()):
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGTERM)
-    _out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 2, err
-    assert list(tmp_path.iterdir()) == []
+    for _attempt in range(5):
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "checker",
+                "new",
+                str(target),
+                "--part",
+                "kommune:K",
+                "--part",
+                "boligorganisation:B",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not any(
+            p.name.startswith(".afbrudt.") for p in tmp_path.iterdir()
+        ):
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=60)
+        if proc.returncode == 0:  # too late: finished whole, nothing half-made
+            assert [p.name for p in tmp_path.iterdir()] == ["afbrudt"]
+            assert (target / "samarbejdsaftale.json").is_file()
+            shutil.rmtree(target)
+            continue
+        assert proc.returncode == 2, err
+        assert list(tmp_path.iterdir()) == []
+        break
+    else:
+        raise AssertionError("no SIGTERM landed while `new` worked in 5 attempts")
