@@ -105,7 +105,12 @@ def main() -> None:
         for k in (1, 50, 100, 175, 250):
             shutil.rmtree(base / f"measurements-{k}")
         series(
-            "measurements", measurements, [1, 25, 100, 250], ["audit", "--format", "json"], args.runs, base
+            "measurements",
+            measurements,
+            [1, 50, 100, 175, 250],
+            ["audit", "--format", "json"],
+            args.runs,
+            base,
         )
     finally:
         shutil.rmtree(base, ignore_errors=True)
