@@ -12,16 +12,17 @@
 from __future__ import annotations
 
 import argparse
-import math
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import fit, timed  # noqa: E402
+
 AFTALE = str(Path(sys.executable).parent / "aftale")
 EXAMPLES = [ROOT / "agreements" / "viborg-2017-2021", ROOT / "agreements" / "eksempelby-2022-2026"]
 
@@ -44,15 +45,6 @@ with pdfplumber.open(d / "centrale-maalinger.pdf") as pdf:
 """
 
 
-def timed(args: list[str]) -> float:
-    start = time.perf_counter()
-    run = subprocess.run(args, capture_output=True)
-    elapsed = time.perf_counter() - start
-    if run.returncode not in (0, 1):
-        raise SystemExit(f"{args[:3]} exit {run.returncode}: {run.stderr.decode()[-500:]}")
-    return elapsed
-
-
 def folder_of(n: int, base: Path) -> Path:
     """N copies, each made different in content (trailing white space in every JSON file, a comment after
     the PDF's end), so that nothing a long-running process remembers per content (checker/memo.py) makes
@@ -67,14 +59,6 @@ def folder_of(n: int, base: Path) -> Path:
             for path in copy.glob("*.pdf"):
                 path.write_bytes(path.read_bytes() + f"\n% copy {i}\n".encode())
     return target
-
-
-def fit(points: list[tuple[int, float]]) -> float:
-    """The exponent b of t = a * n^b, least squares in log-log."""
-    xs = [math.log(n) for n, _ in points]
-    ys = [math.log(t) for _, t in points]
-    mx, my = statistics.mean(xs), statistics.mean(ys)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
 
 
 def main() -> None:

@@ -14,34 +14,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import fit, timed  # noqa: E402
+
 AFTALE = str(Path(sys.executable).parent / "aftale")
 VIBORG = ROOT / "agreements" / "viborg-2017-2021"
-
-
-def timed(args: list[str]) -> float:
-    start = time.perf_counter()
-    run = subprocess.run(args, capture_output=True)
-    elapsed = time.perf_counter() - start
-    if run.returncode not in (0, 1):
-        raise SystemExit(f"{args[:3]} exit {run.returncode}: {run.stderr.decode()[-500:]}")
-    return elapsed
-
-
-def fit(points: list[tuple[int, float]]) -> float:
-    xs = [math.log(n) for n, _ in points]
-    ys = [math.log(t) for _, t in points]
-    mx, my = statistics.mean(xs), statistics.mean(ys)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
 
 
 def activities(k: int, target: Path) -> Path:

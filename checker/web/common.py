@@ -108,6 +108,15 @@ def dossier_of(request: Request) -> Path:
     return folder
 
 
+def job_of(request: Request, folder: Path, kind, param: str = "job"):
+    """The job the address names, if it is `folder`'s and of `kind` (a name, or a test of the name);
+    NotFound otherwise."""
+    job = site(request).jobs.of(request.path_params[param], folder, kind)
+    if job is None:
+        raise NotFound
+    return job
+
+
 def file_of(folder: Path, rel: str) -> Path:
     path = inside(folder, rel)
     if path is None or not path.is_file():

@@ -34,6 +34,7 @@ from checker.web.common import (
     dossier_of,
     file_response,
     finding_json,
+    job_of,
     lang,
     problem,
     read_body,
@@ -330,9 +331,7 @@ async def build_page(request: Request):
     job = None
     wanted = request.query_params.get("job")
     if wanted:
-        job = jobs.get(wanted)
-        if job is not None and (job.dossier != folder or job.kind != KIND):
-            job = None
+        job = jobs.of(wanted, folder, KIND)
     job = job or jobs.running(folder, KIND)
     status = site(request).status.get(folder)
     if status is None:
@@ -408,9 +407,7 @@ async def _draft_choice(request: Request) -> bool | None:
 
 async def job_status(request: Request):
     folder = dossier_of(request)
-    job = site(request).jobs.get(request.path_params["id"])
-    if job is None or job.dossier != folder or job.kind != KIND:
-        raise NotFound
+    job = job_of(request, folder, KIND, "id")
     return JSONResponse(job_json(job, lang(request)), headers=SECURITY_HEADERS)
 
 

@@ -40,6 +40,7 @@ from checker.web.common import (
     dossier_of,
     file_of,
     file_response,
+    job_of,
     lang,
     problem,
     read_body,
@@ -749,10 +750,7 @@ async def start_report(request: Request):
 
 
 def _job_of(request: Request, folder: Path):
-    job = site(request).jobs.get(request.path_params["job"])
-    if job is None or job.dossier != folder or not job.kind.startswith("audit-"):
-        raise NotFound
-    return job
+    return job_of(request, folder, lambda kind: kind.startswith("audit-"))
 
 
 def _job_json(request: Request, folder: Path, job) -> dict:

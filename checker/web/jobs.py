@@ -64,6 +64,14 @@ class Jobs:
         with self._lock:
             return self._jobs.get(job_id)
 
+    def of(self, job_id: str, dossier: Path, kind: str | Callable[[str], bool]) -> Job | None:
+        """The job `job_id` if it is one of `dossier`'s of that kind (a job id from another dossier's page
+        reaches nothing)."""
+        job = self.get(job_id)
+        if job is None or job.dossier != dossier:
+            return None
+        return job if (kind(job.kind) if callable(kind) else job.kind == kind) else None
+
     def running(self, dossier: Path, kind: str | None = None) -> Job | None:
         with self._lock:
             return next(

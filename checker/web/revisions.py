@@ -32,6 +32,7 @@ from checker.web.common import (
     NotFound,
     dossier_of,
     file_response,
+    job_of,
     lang,
     outputs,
     problem,
@@ -439,10 +440,7 @@ async def make_changes(request: Request):
 
 
 def _job(request: Request, folder: Path):
-    job = site(request).jobs.get(request.path_params["job"])
-    if job is None or job.dossier != folder or job.kind != "aendringsoversigt":
-        raise NotFound
-    return job
+    return job_of(request, folder, "aendringsoversigt")
 
 
 async def job_state(request: Request):

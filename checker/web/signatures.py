@@ -34,6 +34,7 @@ from checker.web.common import (
     dossier_of,
     file_response,
     finding_json,
+    job_of,
     lang,
     outputs,
     problem,
@@ -509,10 +510,7 @@ async def make_package(request: Request):
 
 
 def _job(request: Request, folder: Path):
-    job = site(request).jobs.get(request.path_params["job"])
-    if job is None or job.dossier != folder or job.kind != "package":
-        raise NotFound
-    return job
+    return job_of(request, folder, "package")
 
 
 async def job_state(request: Request):
