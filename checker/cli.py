@@ -130,7 +130,9 @@ def _portfolio(arguments: tuple[str, ...], fmt: str, lang: str):
     return found
 
 
-def _run_portfolio(paths, work, command: str, fmt: str, output, strict: bool, jobs: int, lang: str) -> None:
+def _run_portfolio(
+    paths, work, command: str, fmt: str, output, strict: bool, jobs: int, lang: str, today=None
+) -> None:
     """Check every dossier of the portfolio (a progress bar on a terminal), print or write the report and
     exit: 2 if any could not be checked, 1 if any has errors (or warnings with --strict), else 0."""
     from checker import portfolio
@@ -140,7 +142,7 @@ def _run_portfolio(paths, work, command: str, fmt: str, output, strict: bool, jo
     label = "Kontrollerer" if lang != "en" else "Checking"
     show = sys.stderr.isatty()
     with click.progressbar(
-        portfolio.run(paths, work, jobs=jobs),
+        portfolio.run(paths, work, jobs=jobs, today=today),
         length=len(paths),
         label=label,
         file=sys.stderr,
@@ -298,7 +300,15 @@ def check(
     portfolio = _portfolio(dossiers, fmt, lang)
     if portfolio is not None:
         _run_portfolio(
-            portfolio, lambda path: check_dossier(path, as_of=when), "check", fmt, output, strict, jobs, lang
+            portfolio,
+            lambda path: check_dossier(path, as_of=when),
+            "check",
+            fmt,
+            output,
+            strict,
+            jobs,
+            lang,
+            when,
         )
     dossier = dossiers[0]
     try:

@@ -163,3 +163,13 @@ def test_audit_of_several_dossiers_as_json(run, folder):
     code, _, err = run("audit", folder)
     assert code == 2
     assert "Flere dossierer revideres med --format json." in err
+
+
+def test_the_next_deadline_is_the_first_milestone_from_the_as_of_date(run, folder):
+    code, out, _ = run(
+        "check", folder / "viborg-2017-2021", folder / "eksempelby-2022-2026", "--as-of", "2019-06-01"
+    )
+    viborg = next(line for line in out.splitlines() if "viborg-2017-2021" in line)
+    assert viborg.endswith(
+        "2019-06-12 Bestyrelsesmøde: resultater for projektår 2 og ajourføring af delaftaler"
+    )
