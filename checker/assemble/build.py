@@ -268,10 +268,15 @@ def build(
 
             from checker.assemble.pdf import convert
 
-            # the diagram's PDF/A step (pikepdf, about 0.1 s) runs while LibreOffice converts the Word files
+            def meanwhile() -> None:
+                write_diagram_pdf()
+                _load_signing()
+
+            # while LibreOffice converts the Word files: the diagram's PDF/A step (pikepdf, about 0.1 s)
+            # and loading the signing libraries the signature fields need next (pyHanko, about 0.4 s)
             step(Text("Laver PDF/A med LibreOffice", "Making PDF/A with LibreOffice"))
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aftale-diagram") as pool:
-                diagram = pool.submit(write_diagram_pdf)
+                diagram = pool.submit(meanwhile)
                 pdfs = convert([t for _r, _d, t in rendered], staging)
                 diagram.result()
             outputs += pdfs
@@ -315,6 +320,15 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return BuildResult(out, check, draft, [out / p.name for p in outputs], manifest)
+
+
+def _load_signing() -> None:
+    """Import what _add_signature_fields uses, so that it is loaded while LibreOffice works (a fork of
+    soffice meanwhile is safe: the interpreter holds its import lock across fork)."""
+    import pyhanko.pdf_utils.incremental_writer  # noqa: F401
+    import pyhanko.sign.fields  # noqa: F401
+
+    import checker.sign.fields  # noqa: F401
 
 
 def _add_signature_fields(pdf_path: Path, data: dict, requirement: dict) -> None:
