@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -47,6 +48,19 @@ def _upload(page, kind: str, name: str, data: bytes, mime: str) -> str:
     card.locator("button[type=submit]").click()
     page.wait_for_selector(f"#annex-{kind}[data-result]")
     return page.get_attribute(f"#annex-{kind}", "data-result")
+
+
+def _upload_file(page, kind: str, path: Path) -> tuple[str, str]:
+    """Upload `path` on the annex card of `kind` and wait for the answer: (the card's data-result, the
+    refusal's message or "")."""
+    card = page.locator(f"#annex-{kind}")
+    card.locator("input[type=file]").set_input_files(path)
+    card.locator("button[type=submit]").click()
+    page.wait_for_selector(f"#annex-{kind}[data-result]")
+    refused = card.locator(".upload-refused .message")
+    return page.get_attribute(
+        f"#annex-{kind}", "data-result"
+    ), refused.inner_text() if refused.count() else ""
 
 
 def test_a_budget_with_a_wrong_total_is_saved_and_its_finding_names_the_cell(page, server):
@@ -129,21 +143,14 @@ def test_an_oversized_upload_is_refused_413_and_nothing_changes(page, server, tm
     with big.open("wb") as fh:
         fh.write(b"PK\x03\x04")
         fh.truncate(21 * 1024 * 1024)
-    card = page.locator("#annex-budget")
-    card.locator("input[type=file]").set_input_files(big)
-    card.locator("button[type=submit]").click()
-    page.wait_for_selector("#annex-budget[data-result]")
-    assert page.get_attribute("#annex-budget", "data-result") == "refused-413"
-    assert card.locator(".upload-refused .message").inner_text() == "Filen er for stor: højst 20 MB."
+    assert _upload_file(page, "budget", big) == ("refused-413", "Filen er for stor: højst 20 MB.")
     # the diagram's limit is an image's, 5 MB
     svg = tmp_path / "d.svg"
     svg.write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg">' + b" " * (6 * 1024 * 1024) + b"</svg>")
-    card = page.locator("#annex-organisationsdiagram")
-    card.locator("input[type=file]").set_input_files(svg)
-    card.locator("button[type=submit]").click()
-    page.wait_for_selector("#annex-organisationsdiagram[data-result]")
-    assert page.get_attribute("#annex-organisationsdiagram", "data-result") == "refused-413"
-    assert card.locator(".upload-refused .message").inner_text() == "Filen er for stor: højst 5 MB."
+    assert _upload_file(page, "organisationsdiagram", svg) == (
+        "refused-413",
+        "Filen er for stor: højst 5 MB.",
+    )
     assert _files(folder) == before
 
 

@@ -71,6 +71,13 @@ def opened(server, name: str, rel: str = AGREEMENT) -> dict:
 # ------------------------------------------------------------------------------------- what a form sends
 
 
+#: what every page says when a change gets no answer (the server stopped)
+OFFLINE = (
+    "Ændringerne kunne ikke gemmes: serveren svarer ikke (er »aftale serve« stoppet?). Intet er "
+    "gemt; siden beholder dine ændringer, så længe den er åben."
+)
+
+
 def test_a_number_json_cannot_hold_is_refused_not_written_into_the_file(srv):
     """`1e999` is valid JSON syntax; Python reads it as infinity and wrote `Infinity` into the document,
     which no JSON reader then accepts (the check said json-syntax). So did the literals NaN/Infinity."""
@@ -508,10 +515,7 @@ def test_a_save_to_a_stopped_server_says_so_and_keeps_the_form(playwright_browse
             server.stop()
             page.click("#save")
             page.wait_for_selector("#editor-app[data-saved='refused']", timeout=10_000)
-            assert page.locator("#conflict").inner_text() == (
-                "Ændringerne kunne ikke gemmes: serveren svarer ikke (er »aftale serve« stoppet?). Intet er "
-                "gemt; siden beholder dine ændringer, så længe den er åben."
-            )
+            assert page.locator("#conflict").inner_text() == OFFLINE
             assert page.locator("#save-state").inner_text() == ""
             assert field.input_value() == "Ny titel"
     finally:
@@ -530,10 +534,7 @@ def test_a_follow_up_save_to_a_stopped_server_says_so(playwright_browser, tmp_pa
             server.stop()
             page.click("#save-followup")
             page.wait_for_selector("#followup-error:not([hidden])", timeout=10_000)
-            assert page.locator("#followup-error").inner_text() == (
-                "Ændringerne kunne ikke gemmes: serveren svarer ikke (er »aftale serve« stoppet?). Intet er "
-                "gemt; siden beholder dine ændringer, så længe den er åben."
-            )
+            assert page.locator("#followup-error").inner_text() == OFFLINE
             assert value.input_value() == "7"
     finally:
         server.stop()

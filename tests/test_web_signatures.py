@@ -126,6 +126,17 @@ def rows(page) -> dict[str, dict]:
 # --------------------------------------------------------------------------- the page and the package
 
 
+def _package_in_browser(page, button: str, tmp_path: Path) -> tuple[Path, str]:
+    """Click `button`, wait for the package job, download it: (the saved file, its suggested name)."""
+    page.click(button)
+    page.wait_for_selector("#package-job[data-state='done']")
+    with page.expect_download() as info:
+        page.click("#package-download")
+    got = tmp_path / "web.zip"
+    info.value.save_as(got)
+    return got, info.value.suggested_filename
+
+
 def test_every_party_is_listed_and_the_package_says_what_is_missing(page, srv, work, tmp_path):
     docs = page.locator("section.signing-doc")
     assert [d.get_attribute("data-document") for d in docs.all()] == [rel for rel, _t in DOCUMENTS]
@@ -158,13 +169,8 @@ def test_every_party_is_listed_and_the_package_says_what_is_missing(page, srv, w
     assert page.locator("#package-download").count() == 0
 
     # a draft, chosen explicitly: the very bytes `aftale package --draft` writes
-    page.click("#make-draft")
-    page.wait_for_selector("#package-job[data-state='done']")
-    with page.expect_download() as info:
-        page.click("#package-download")
-    got = tmp_path / "web.zip"
-    info.value.save_as(got)
-    assert info.value.suggested_filename == f"{VIBORG}-udkast.zip"
+    got, name = _package_in_browser(page, "#make-draft", tmp_path)
+    assert name == f"{VIBORG}-udkast.zip"
     code, out, err = cli(
         "package", work["root"] / VIBORG, "--out", tmp_path / "cli.zip", "--draft", cwd=work["base"]
     )
@@ -391,13 +397,8 @@ def test_when_every_signature_is_recorded_and_built_the_package_is_made(page, sr
     assert page.inner_text("#package-complete") == "✓ Alle krævede underskrifter er der."
     digital = {p.get_attribute("data-digital") for p in page.locator("tr.party").all()}
     assert digital == {"recorded"}
-    page.click("#make-package")
-    page.wait_for_selector("#package-job[data-state='done']")
-    with page.expect_download() as info:
-        page.click("#package-download")
-    got = tmp_path / "web.zip"
-    info.value.save_as(got)
-    assert info.value.suggested_filename == f"{VIBORG}.zip"
+    got, name = _package_in_browser(page, "#make-package", tmp_path)
+    assert name == f"{VIBORG}.zip"
     code, out, err = cli("package", work["root"] / VIBORG, "--out", tmp_path / "cli.zip", cwd=work["base"])
     assert code == 0, out + err
     assert got.read_bytes() == (tmp_path / "cli.zip").read_bytes()

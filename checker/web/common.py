@@ -223,6 +223,31 @@ async def read_body(request: Request, limit: int) -> bytes | None:
     return body
 
 
+async def small_json(request: Request, limit: int) -> dict:
+    """A page script's small JSON object ({} for an empty body); UploadRefused (413 too large, 400 not a
+    JSON object) otherwise, which the app answers with its message."""
+    body = await read_body(request, limit)
+    if body is None:
+        raise UploadRefused(Text("Formularen er for stor.", "The form is too large."), 413)
+    try:
+        sent = json.loads(body or b"{}")
+    except (ValueError, RecursionError):
+        sent = None
+    if not isinstance(sent, dict):
+        raise UploadRefused(Text("Formularen kunne ikke læses.", "The form could not be read."), 400)
+    return sent
+
+
+def job_file(request: Request, folder: Path, kind) -> Path:
+    """The file a finished job of `folder` made (its result's "path"); NotFound while it runs, after it
+    failed, or once the file is gone."""
+    job = job_of(request, folder, kind)
+    path = Path(job.result["path"]) if job.state == "done" and isinstance(job.result, dict) else None
+    if path is None or not path.is_file():
+        raise NotFound
+    return path
+
+
 async def small_form(request: Request, limit: int = 64 * 1024) -> dict[str, str]:
     """The text fields of a small form (no files), or CouldNotRun when it is too large or unreadable."""
     declared = request.headers.get("content-length")

@@ -32,15 +32,16 @@ from checker.web.common import (
     NotFound,
     dossier_of,
     file_response,
+    job_file,
     job_of,
     lang,
     outputs,
     problem,
-    read_body,
     read_json,
     render,
     site,
     small_form,
+    small_json,
 )
 from checker.web.security import NAME, dossier_folder
 
@@ -408,14 +409,9 @@ async def make_changes(request: Request):
     from checker.report.changes import write_changes_document
 
     folder = dossier_of(request)
-    body = await read_body(request, MAX_FORM)
-    if body is None:
-        return problem(request, Text("Formularen er for stor.", "The form is too large."), 413)
-    try:
-        sent = json.loads(body or b"{}")
-        fmt = sent.get("format")
-        assert fmt in FORMATS and isinstance(sent.get("compare"), str)
-    except (ValueError, AttributeError, AssertionError, RecursionError):
+    sent = await small_json(request, MAX_FORM)
+    fmt = sent.get("format")
+    if fmt not in FORMATS or not isinstance(sent.get("compare"), str):
         return problem(request, Text("Formularen kunne ikke læses.", "The form could not be read."), 400)
     old = _compared(request, folder, sent["compare"])
     base = outputs(request, "aendringer") / folder.name
@@ -454,11 +450,7 @@ async def job_state(request: Request):
 
 
 async def download(request: Request):
-    folder = dossier_of(request)
-    job = _job(request, folder)
-    if job.state != "done" or not Path(job.result["path"]).is_file():
-        raise NotFound
-    path = Path(job.result["path"])
+    path = job_file(request, dossier_of(request), "aendringsoversigt")
     media = (
         "application/pdf"
         if path.suffix == ".pdf"

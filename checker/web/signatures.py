@@ -30,18 +30,18 @@ from checker.findings import CouldNotRun, Severity, Text
 from checker.web import i18n
 from checker.web.common import (
     SECURITY_HEADERS,
-    NotFound,
     dossier_of,
     file_response,
     finding_json,
+    job_file,
     job_of,
     lang,
     outputs,
     problem,
-    read_body,
     render,
     site,
     small_form,
+    small_json,
     upload,
 )
 from checker.web.documents import build_folder
@@ -455,15 +455,10 @@ async def make_package(request: Request):
     from checker.package import PackageRefused, create_package
 
     folder = dossier_of(request)
-    body = await read_body(request, MAX_FORM)
-    if body is None:
-        return problem(request, Text("Formularen er for stor.", "The form is too large."), 413)
-    try:
-        sent = json.loads(body or b"{}")
-        draft = sent.get("draft") is True
-        previous_name = sent.get("previous") or None
-        assert previous_name is None or isinstance(previous_name, str)
-    except (ValueError, AttributeError, AssertionError, RecursionError):
+    sent = await small_json(request, MAX_FORM)
+    draft = sent.get("draft") is True
+    previous_name = sent.get("previous") or None
+    if not (previous_name is None or isinstance(previous_name, str)):
         return problem(request, Text("Formularen kunne ikke læses.", "The form could not be read."), 400)
     previous = None
     if previous_name is not None:
@@ -528,11 +523,7 @@ async def job_state(request: Request):
 
 
 async def download(request: Request):
-    folder = dossier_of(request)
-    job = _job(request, folder)
-    if job.state != "done" or not Path(job.result["path"]).is_file():
-        raise NotFound
-    path = Path(job.result["path"])
+    path = job_file(request, dossier_of(request), "package")
     return file_response(path, path.name, "application/zip")
 
 
