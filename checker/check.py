@@ -26,12 +26,36 @@ def check_dossier(
     as_of: date | None = None,
     ruleset_dir: Path | None = None,
 ) -> Result:
+    return apply_rules(validated(folder), as_of=as_of, ruleset_dir=ruleset_dir)
+
+
+class Validated:
+    """The first half of a check: every source read and checked against its schema (`result`), before
+    the rules. aftale build renders from this while the rules run (apply_rules adds their findings)."""
+
+    def __init__(self, folder: Path, registry: SchemaRegistry) -> None:
+        self.folder = folder
+        self.registry = registry
+        self.result, self.sources, self.doctypes = run_validation(folder, registry)
+
+
+def validated(folder: str | os.PathLike) -> Validated:
+    return Validated(Path(folder), SchemaRegistry())
+
+
+def apply_rules(
+    checked: Validated,
+    *,
+    as_of: date | None = None,
+    ruleset_dir: Path | None = None,
+) -> Result:
+    """The second half of a check: every rule across the dossier, added to the validation's result
+    (which is returned, complete)."""
     from checker import rulesets
 
-    registry = SchemaRegistry()
-    result, sources, doctypes = run_validation(folder, registry)
+    registry, result, sources = checked.registry, checked.result, checked.sources
     invalid = {f.file for f in result.findings if f.severity is Severity.ERROR}
-    ctx = Context(Path(folder), sources, doctypes, invalid, None, as_of or date.today())
+    ctx = Context(checked.folder, sources, checked.doctypes, invalid, None, as_of or date.today())
     agreement = ctx.agreement
     if agreement is None:
         if AGREEMENT_FILE in sources:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from checker.findings import CouldNotRun, Text
@@ -38,12 +39,35 @@ def convert(
     timeout: float,
     settings: str | None = None,
     executable: str | None = None,
+    on_output: Callable[[int], None] | None = None,
 ) -> subprocess.CompletedProcess:
     """Convert `files` in one LibreOffice run (`--convert-to convert_to`), writing into `outdir` under
     each file's stem. `settings` is a registrymodifications.xcu for the private profile. Whether each
     output is there is for the caller to check: soffice exits 0 even when it could not load a file.
-    CouldNotRun when LibreOffice is missing or does not finish within `timeout` seconds (wall and CPU)."""
+    CouldNotRun when LibreOffice is missing or does not finish within `timeout` seconds (wall and CPU).
+
+    `on_output(i)`, if given, is called once for each file whose output is complete, in the files'
+    order, as soon as it is: LibreOffice converts one file after the other, so a file's output is
+    complete once the next file's output appears, and the last one's once LibreOffice has ended. The
+    caller can work on the first files while the last ones convert; what on_output raises stops
+    LibreOffice and is raised here. A file without output is skipped."""
     executable = executable or program()
+    outputs = [Path(outdir) / (Path(f).stem + "." + convert_to.split(":")[0]) for f in files]
+    handed = 0
+
+    def hand_over(upto: int) -> None:
+        nonlocal handed
+        while handed < upto:
+            index, handed = handed, handed + 1
+            if outputs[index].is_file():
+                on_output(index)
+
+    def tick() -> None:
+        upto = handed
+        while upto + 1 < len(outputs) and outputs[upto + 1].exists():
+            upto += 1
+        hand_over(upto)
+
     with tempfile.TemporaryDirectory(prefix="aftale-lo-") as profile:
         if settings is not None:
             user = Path(profile) / "user"
@@ -65,7 +89,7 @@ def convert(
             *map(str, files),
         ]
         try:
-            return run_bounded(cmd, timeout=timeout, cpu_seconds=timeout)
+            proc = run_bounded(cmd, timeout=timeout, cpu_seconds=timeout, tick=tick if on_output else None)
         except Timeout:
             raise CouldNotRun(
                 Text(
@@ -73,6 +97,9 @@ def convert(
                     f"LibreOffice did not finish within {timeout} seconds.",
                 )
             ) from None
+        if on_output is not None and proc.returncode == 0:
+            hand_over(len(outputs))
+        return proc
 
 
 def output_of(proc: subprocess.CompletedProcess) -> str:

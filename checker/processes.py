@@ -8,7 +8,8 @@ import math
 import os
 import signal
 import subprocess
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 
 
 class Timeout(Exception):
@@ -27,10 +28,20 @@ def _limits(cpu_seconds: float | None):
     return apply
 
 
+TICK = 0.02  # seconds between two calls of run_bounded's `tick`
+
+
 def run_bounded(
-    cmd: Sequence[str], *, timeout: float, input: bytes | None = None, cpu_seconds: float | None = None
+    cmd: Sequence[str],
+    *,
+    timeout: float,
+    input: bytes | None = None,
+    cpu_seconds: float | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess:
-    """Like subprocess.run(capture_output=True), bounded as the module docstring says."""
+    """Like subprocess.run(capture_output=True), bounded as the module docstring says. `tick`, if given,
+    is called every TICK seconds while the program runs (to use what it has written so far); whatever
+    it raises stops the program and is raised here."""
     proc = subprocess.Popen(
         list(cmd),
         stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
@@ -39,11 +50,19 @@ def run_bounded(
         start_new_session=True,  # its own process group: killed together
         preexec_fn=_limits(cpu_seconds),
     )
+    deadline = time.monotonic() + timeout
     try:
-        out, err = proc.communicate(input=input, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        raise Timeout(cmd[0]) from None
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                out, err = proc.communicate(input=input, timeout=min(left, TICK) if tick else left)
+                break
+            except subprocess.TimeoutExpired:
+                input = None  # sent by the first call; a retried communicate loses nothing
+                if tick is None or time.monotonic() >= deadline:
+                    _kill_group(proc)
+                    raise Timeout(cmd[0]) from None
+                tick()
     except BaseException:
         _kill_group(proc)
         raise
@@ -89,31 +108,67 @@ def call_in_child(work, *, seconds: float, memory: int) -> tuple:
     time and `memory` bytes more address space than it inherits. Returns work's tuple, or TIMED_OUT,
     STOPPED (killed by a limit), OUT_OF_MEMORY; an exception in work is raised here as RuntimeError with
     the child's traceback (an internal bug, shown loudly). Without fork, work() runs in process."""
-    import multiprocessing
+    return start_in_child(work, seconds=seconds, memory=memory).result()
 
-    try:
-        ctx = multiprocessing.get_context("fork")
-    except ValueError:
-        return work()
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child_main, args=(work, child, seconds, memory), daemon=True)
-    proc.start()
-    child.close()
-    try:
-        if not parent.poll(seconds + 10):
-            return TIMED_OUT
+
+class Child:
+    """work() running in a forked child (start_in_child): result() waits for its tuple as call_in_child
+    describes; stop() kills it when its result is no longer wanted. The wall clock runs from the start,
+    so the caller can do other work meanwhile without lengthening the child's allowance."""
+
+    def __init__(self, work, *, seconds: float, memory: int) -> None:
+        import multiprocessing
+        import time
+
+        self._seconds = seconds
+        self._deadline = time.monotonic() + seconds + 10
+        self._reply: tuple | None = None
+        self._proc = None
         try:
-            reply = parent.recv()
-        except (EOFError, OSError):
-            return STOPPED
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join(5)
-        parent.close()
-    if reply[0] == "crash":
-        raise RuntimeError("the work failed in the child process:\n" + reply[1])
-    return reply
+            ctx = multiprocessing.get_context("fork")
+        except ValueError:  # no fork here: the work runs now, in process
+            self._reply = work()
+            return
+        self._parent, child = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_child_main, args=(work, child, seconds, memory), daemon=True)
+        self._proc.start()
+        child.close()
+
+    def result(self) -> tuple:
+        import time
+
+        if self._reply is not None or self._proc is None:
+            return self._reply
+        try:
+            if not self._parent.poll(max(0.0, self._deadline - time.monotonic())):
+                self._reply = TIMED_OUT
+            else:
+                try:
+                    self._reply = self._parent.recv()
+                except (EOFError, OSError):
+                    self._reply = STOPPED
+        finally:
+            self.stop()
+        if self._reply[0] == "crash":
+            raise RuntimeError("the work failed in the child process:\n" + self._reply[1])
+        return self._reply
+
+    def stop(self) -> None:
+        """Kill the child if it still runs, and release the pipe (safe to call more than once)."""
+        if self._proc is None:
+            return
+        if self._proc.is_alive():
+            self._proc.kill()
+        self._proc.join(5)
+        self._parent.close()
+        self._proc = None
+        if self._reply is None:
+            self._reply = STOPPED
+
+
+def start_in_child(work, *, seconds: float, memory: int) -> Child:
+    """call_in_child without waiting: the child starts now, Child.result() collects it."""
+    return Child(work, seconds=seconds, memory=memory)
 
 
 def _child_main(work, conn, seconds: float, memory: int) -> None:

@@ -298,3 +298,60 @@ def test_a_recorded_signature_shows_date_and_name_on_the_signature_page(viborg, 
     assert "15.3.2017" in text and "Ulrik Wilbek" in text and "Borgmester" in text
     others = build(VIBORG, tmp_path / "usigneret", pdf=False)
     assert "15.3.2017" not in squash(docx_text(others.out / "samarbejdsaftale.docx"))
+
+
+# --- one check per build, LibreOffice only after it, signature fields while LibreOffice works ---------------
+
+SIGNED = [DOCX[0], DOCX[1], DOCX[2], DOCX[3]]  # the agreement and the delaftaler
+
+
+def test_each_signed_pdf_requires_every_other_document_exactly_as_built(pdf_builds):
+    """The fields are added while LibreOffice converts the later documents; the requirement of each
+    signed PDF still lists every other output of the build with the hash of the file as it stands."""
+    import pikepdf
+
+    from checker.sign.requirement import CATALOG_KEY, decode
+
+    first, _ = pdf_builds
+    signed = {name.replace(".docx", ".pdf") for name in SIGNED}
+    others = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in first.out.iterdir()
+        if p.name not in signed and p.name != "manifest.json"
+    }
+    assert len(others) == 16  # nine Word files, the diagram (PNG and PDF), five unsigned PDFs
+    for name in sorted(signed):
+        with pikepdf.open(first.out / name) as pdf:
+            requirement = decode(pdf.Root[CATALOG_KEY].read_bytes())
+            fields = [str(f.T) for f in pdf.Root.AcroForm.Fields]
+        assert {d["path"]: d["sha256"] for d in requirement["dokumenter"]} == others, name
+        assert len(fields) == 4, name  # one empty field per party
+
+
+def test_the_rules_run_once_per_build(viborg, tmp_path, monkeypatch):
+    import checker.check
+    from checker.assemble.build import build
+
+    calls = []
+    real = checker.check.apply_rules
+    monkeypatch.setattr(checker.check, "apply_rules", lambda *a, **k: calls.append(1) or real(*a, **k))
+    result = build(viborg, tmp_path / "ud", pdf=False)
+    assert calls == [1] and result.check.valid
+
+
+def test_a_refused_build_never_starts_libreoffice(run, viborg, tmp_path, monkeypatch):
+    """The rules finish (while the Word files render) before LibreOffice may start: a dossier with an
+    error costs no conversion. A soffice on PATH that only leaves a mark shows it was never run."""
+    data = load(viborg / "samarbejdsaftale.json")
+    data["ressourcer"]["finansiering"]["samlet"] = 1
+    dump(viborg / "samarbejdsaftale.json", data)
+    spy = tmp_path / "bin"
+    spy.mkdir()
+    (spy / "soffice").write_text(f"#!/bin/sh\ntouch {tmp_path / 'started'}\n", encoding="utf-8")
+    (spy / "soffice").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{spy}:{__import__('os').environ['PATH']}")
+    code, stdout, stderr = run("build", viborg, "--out", tmp_path / "ud")
+    assert code == 1 and "finance-total" in stdout
+    assert "Kontrollen fandt fejl; dokumenterne bygges ikke" in stderr
+    assert not (tmp_path / "started").exists()
+    assert not (tmp_path / "ud").exists() and list(tmp_path.glob(".ud*")) == []

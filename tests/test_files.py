@@ -3,6 +3,7 @@ edits that touch only what they mean to, and no injection into workbooks, Graphv
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import resource
@@ -606,3 +607,106 @@ def test_package_refuses_to_write_into_the_dossier(run, viborg):
     code, _, err = run("package", viborg, "--out", viborg / "pakke.zip", "--draft")
     assert code == 2 and "ligger inde i dossieret" in err
     assert not (viborg / "pakke.zip").exists()
+
+
+def test_a_tick_runs_while_the_program_runs_and_what_it_raises_stops_the_program(tmp_path):
+    import time
+
+    from checker.processes import run_bounded
+
+    ticks = []
+    proc = run_bounded(["sh", "-c", "sleep 0.3; echo done"], timeout=10, tick=lambda: ticks.append(1))
+    assert proc.returncode == 0 and proc.stdout == b"done\n" and len(ticks) >= 5
+
+    pid_file = tmp_path / "pid"
+
+    def stop() -> None:
+        if pid_file.exists() and pid_file.read_text().strip():
+            raise KeyError("enough")
+
+    start = time.monotonic()
+    with pytest.raises(KeyError, match="enough"):
+        run_bounded(["sh", "-c", f"sleep 1000 & echo $! > {pid_file}; wait"], timeout=60, tick=stop)
+    assert time.monotonic() - start < 15
+    grandchild = int(pid_file.read_text())
+    for _ in range(50):
+        try:
+            os.kill(grandchild, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"the grandchild {grandchild} is still running")
+
+
+def test_work_started_in_a_child_is_collected_later_or_stopped():
+    import time
+
+    from checker.processes import STOPPED, start_in_child
+
+    child = start_in_child(lambda: ("ok", os.getpid()), seconds=10, memory=256 * 2**20)
+    assert child.result()[0] == "ok" and child.result()[1] != os.getpid()
+
+    slow = start_in_child(lambda: (time.sleep(1000), ("late",))[1], seconds=2000, memory=256 * 2**20)
+    pid = slow._proc.pid
+    start = time.monotonic()
+    slow.stop()
+    assert slow.result() == STOPPED and time.monotonic() - start < 6
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_libreoffice_hands_over_each_pdf_complete_while_it_converts_the_next(tmp_path):
+    import pikepdf
+
+    from checker.assemble import pdf
+    from checker.assemble.build import build
+    from tests.conftest import VIBORG
+
+    built = build(VIBORG, tmp_path / "b", pdf=False).out
+    # the agreement last: it takes LibreOffice longest to load, so the first hand-over comes well before
+    files = [built / n for n in ("milepaelsplan.docx", "beredskabsplan.docx", "samarbejdsaftale.docx")]
+    out = tmp_path / "pdf"
+    out.mkdir()
+    last = out / "samarbejdsaftale.pdf"
+    seen = []
+
+    def on_pdf(i: int, path: Path) -> None:
+        with pikepdf.open(path) as doc:  # complete: it parses
+            pages = len(doc.pages)
+        seen.append((i, path.name, pages, last.exists(), hashlib.sha256(path.read_bytes()).hexdigest()))
+
+    pdfs = pdf.convert(files, out, on_pdf=on_pdf)
+    assert [(i, name) for i, name, *_rest in seen] == [
+        (0, "milepaelsplan.pdf"),
+        (1, "beredskabsplan.pdf"),
+        (2, "samarbejdsaftale.pdf"),
+    ]
+    assert all(pages > 0 for _i, _n, pages, _l, _h in seen)
+    # the first was handed over while LibreOffice had not yet begun the agreement's PDF
+    assert seen[0][3] is False
+    # and none was written again after it was handed over
+    assert [h for *_x, h in seen] == [hashlib.sha256(p.read_bytes()).hexdigest() for p in pdfs]
+
+
+def test_an_error_while_handing_over_stops_libreoffice(tmp_path):
+    import time
+
+    from checker.assemble import pdf
+    from checker.assemble.build import build
+    from tests.conftest import VIBORG
+
+    built = build(VIBORG, tmp_path / "b", pdf=False).out
+    files = sorted(built.glob("*.docx"))
+    out = tmp_path / "pdf"
+    out.mkdir()
+
+    def refuse(i: int, path: Path) -> None:
+        raise ValueError(f"no {path.name}")
+
+    with pytest.raises(ValueError, match=f"no {files[0].stem}.pdf"):
+        pdf.convert(files, out, on_pdf=refuse)
+    time.sleep(1)
+    left = subprocess.run(["pgrep", "-f", f"outdir {out}"], capture_output=True, text=True)
+    assert left.stdout.strip() == ""
+    assert not (out / f"{files[-1].stem}.pdf").exists()  # stopped before the last document

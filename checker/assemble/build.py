@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from checker import __version__
-from checker.check import check_dossier
 from checker.files import output_folder
 from checker.findings import CouldNotRun, Result, Severity, Text
 from checker.jsonsource import read_json
@@ -34,6 +33,7 @@ TEMPLATES = {
     "milepaelsplan": "milepaelsplan.docx",
     "beredskabsplan": "beredskabsplan.docx",
 }
+SIGNED = ("strategisk-samarbejdsaftale", "delaftale")  # the parties sign these; the others are annexes
 ORDER = ["strategisk-samarbejdsaftale", "delaftale", "kommissorium", "milepaelsplan", "beredskabsplan"]
 # Every Word file says it is Danish (the PDF's /Lang) and has its own title (the PDF's title); its dates
 # are the build's document time (document_time), never "now", so the same sources give the same
@@ -165,59 +165,38 @@ def build(
     as_of=None,
     progress: Callable[[Text], None] | None = None,
 ) -> BuildResult:
-    """`progress`, if given, is told each step as it begins (`aftale serve` shows them)."""
+    """`progress`, if given, is told each step as it begins (`aftale serve` shows them).
+
+    One check per build, in two halves: the sources are read and checked against their schemas, then
+    the Word files are rendered in a child process while the rules run here; nothing is written to
+    `out` (and LibreOffice does not start) until the whole check has allowed the build."""
     from checker.assemble import orgchart, view
-    from checker.assemble.render import render_many
+    from checker.assemble.render import start_rendering
+    from checker.check import apply_rules, validated
 
     step = progress or (lambda _text: None)
     root = Path(dossier)
     step(Text("Kontrollerer dossieret", "Checking the dossier"))
-    check = check_dossier(root, as_of=as_of)
-    structural = [
-        f
-        for f in check.findings
-        if f.severity is Severity.ERROR and f.code.startswith(("schema-", "json-", "doc-", "rules-"))
-    ]
-    if structural or any(f.code == "rules-skipped" for f in check.findings):
-        raise BuildRefused(
-            check,
-            Text(
-                "Dossierets filer er ikke gyldige efter skemaerne; det kan ikke bygges, heller ikke som udkast.",
-                "The dossier's files do not follow their schemas; it cannot be built, not even as a draft.",
-            ),
-        )
-    if not check.valid and not draft:
-        raise BuildRefused(
-            check,
-            Text(
-                "Kontrollen fandt fejl; dokumenterne bygges ikke. Ret fejlene, eller byg et udkast med --draft.",
-                "The check found errors; the documents are not built. Fix them, or build a draft with --draft.",
-            ),
-        )
+    checked = validated(root)
+    if _structural(checked.result):
+        _allowed(apply_rules(checked, as_of=as_of), draft)  # refused, with the rules' findings too
     templates = templates or template_dir()
-    out = output_folder(Path(out) if out else Path("generated") / root.resolve().name, dossier=root)
-    docs = _documents(check, root)
-    sources = _sources(root, check)
+    docs = _documents(checked.result, root)
     aftale = next(data for rel, t, data in docs if t == "strategisk-samarbejdsaftale")
     # the templates see a presentation copy; `aftale` and `docs` stay as checked, signed and hashed
     shown = view.agreement(aftale)
     bodies = {o["id"]: o for o in shown["organisering"]["organer"]}
-
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
-    except OSError as exc:
-        raise CouldNotRun(
-            Text(f"Kan ikke oprette {out}: {exc.strerror}.", f"Cannot create {out}: {exc.strerror}.")
-        ) from None
     when = document_time(aftale)
+    work = Path(tempfile.mkdtemp(prefix="aftale-build-"))
+    rendering = None
+    staging: Path | None = None
     try:
         step(Text("Tegner organisationsdiagrammet", "Drawing the organisation chart"))
         png, drawn = orgchart.sketch(aftale)
-        diagram_png, diagram_pdf = staging / "organisationsdiagram.png", staging / "organisationsdiagram.pdf"
-        diagram_png.write_bytes(png)
+        picture = work / "organisationsdiagram.png"
+        picture.write_bytes(png)
         diagram_text = orgchart.describe(aftale)
-        rendered: list[tuple[str, str, Path]] = []
+        names: list[tuple[str, str, str]] = []
         jobs: list[dict[str, Any]] = []
         for rel, doctype, data in docs:
             context: dict[str, Any] = {
@@ -227,8 +206,8 @@ def build(
             }
             images = descriptions = None
             if doctype == "strategisk-samarbejdsaftale":
-                images = {"organisationsdiagram": diagram_png}
-                descriptions = {diagram_png.name: diagram_text}
+                images = {"organisationsdiagram": picture}
+                descriptions = {picture.name: diagram_text}
             else:
                 context["dokument"] = view.document(data, doctype, aftale)
             if doctype == "kommissorium":
@@ -252,10 +231,26 @@ def build(
                     "properties": properties,
                 }
             )
-            rendered.append((rel, doctype, staging / f"{output_name(rel, doctype)}.docx"))
-        # the templates may be the user's own (--templates): rendered in a bounded child process
+            names.append((rel, doctype, f"{output_name(rel, doctype)}.docx"))
+        # the templates may be the user's own (--templates): rendered in a bounded child process, which
+        # works while the rules run here
         step(Text(f"Skriver {len(jobs)} Word-dokumenter", f"Writing {len(jobs)} Word documents"))
-        for (_rel, _doctype, target), data in zip(rendered, render_many(jobs), strict=True):
+        rendering = start_rendering(jobs)
+        check = apply_rules(checked, as_of=as_of)
+        _allowed(check, draft)
+        sources = _sources(root, check)
+        out = output_folder(Path(out) if out else Path("generated") / root.resolve().name, dossier=root)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+        except OSError as exc:
+            raise CouldNotRun(
+                Text(f"Kan ikke oprette {out}: {exc.strerror}.", f"Cannot create {out}: {exc.strerror}.")
+            ) from None
+        diagram_png, diagram_pdf = staging / picture.name, staging / "organisationsdiagram.pdf"
+        diagram_png.write_bytes(png)
+        rendered = [(rel, doctype, staging / name) for rel, doctype, name in names]
+        for (_rel, _doctype, target), data in zip(rendered, rendering.result(), strict=True):
             target.write_bytes(data)
         outputs = [diagram_png, diagram_pdf] + [t for _r, _d, t in rendered]
 
@@ -272,37 +267,52 @@ def build(
                 write_diagram_pdf()
                 _load_signing()
 
+            signed = [doctype in SIGNED for _rel, doctype, _t in rendered]
+            outputs += [staging / f"{t.stem}.pdf" for _r, _d, t in rendered]
+            others: list[dict] | None = None
+
+            def add_fields(k: int, pdf_path: Path) -> None:
+                """The signing requirement and empty signature fields of a signed document, as soon as
+                LibreOffice has converted it. It converts the documents nobody signs first, so these are
+                all complete by then, and their hashes go into every requirement: the parties'
+                signatures then cover the annexes LBF receives beside what they sign."""
+                nonlocal others
+                i = order[k]
+                if not signed[i]:
+                    return
+                if others is None:
+                    diagram.result()  # the diagram's PDF is one of them; the signing libraries are loaded
+                    step(Text("Tilføjer underskriftsfelter", "Adding signature fields"))
+                    others = [
+                        {"path": o.name, "sha256": _sha256(o)}
+                        for o in sorted(outputs)
+                        if o not in signed_pdfs
+                    ]
+                rel, _doctype, _t = rendered[i]
+                data = docs[i][2]
+                requirement = make_requirement(
+                    pdf_path.stem,
+                    rel,
+                    data,
+                    aftale.get("parter", []),
+                    dossier=root.resolve().name,
+                    version=(aftale.get("version") or {}).get("nummer"),
+                    draft=draft,
+                    sources=sources,
+                    documents=others,
+                )
+                _add_signature_fields(pdf_path, data, requirement)
+
+            signed_pdfs = {o for o, s in zip(outputs[-len(signed) :], signed, strict=True) if s}
+            order = sorted(range(len(rendered)), key=lambda i: signed[i])  # the unsigned ones first
             # while LibreOffice converts the Word files: the diagram's PDF/A step (pikepdf, about 0.1 s)
-            # and loading the signing libraries the signature fields need next (pyHanko, about 0.4 s)
+            # and loading the signing libraries the signature fields need next (pyHanko, about 0.4 s);
+            # then the signature fields of each signed document while LibreOffice converts the next
             step(Text("Laver PDF/A med LibreOffice", "Making PDF/A with LibreOffice"))
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aftale-diagram") as pool:
                 diagram = pool.submit(meanwhile)
-                pdfs = convert([t for _r, _d, t in rendered], staging)
+                convert([rendered[i][2] for i in order], staging, on_pdf=add_fields)
                 diagram.result()
-            outputs += pdfs
-            signed = {
-                pdf_path
-                for (_rel, doctype, _t), pdf_path in zip(rendered, pdfs, strict=True)
-                if doctype in ("strategisk-samarbejdsaftale", "delaftale")
-            }
-            # every other document of this build, as it is now: the parties' signatures then cover the
-            # annexes LBF receives beside what they sign
-            step(Text("Tilføjer underskriftsfelter", "Adding signature fields"))
-            others = [{"path": o.name, "sha256": _sha256(o)} for o in sorted(outputs) if o not in signed]
-            for (rel, _doctype, _t), pdf_path, (_r, _dt, data) in zip(rendered, pdfs, docs, strict=True):
-                if pdf_path in signed:
-                    requirement = make_requirement(
-                        pdf_path.stem,
-                        rel,
-                        data,
-                        aftale.get("parter", []),
-                        dossier=root.resolve().name,
-                        version=(aftale.get("version") or {}).get("nummer"),
-                        draft=draft,
-                        sources=sources,
-                        documents=others,
-                    )
-                    _add_signature_fields(pdf_path, data, requirement)
         else:
             write_diagram_pdf()
         step(Text("Skriver manifestet", "Writing the manifest"))
@@ -317,9 +327,43 @@ def build(
                 os.fsync(fh.fileno())
         _swap_into_place(staging, out)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        if rendering is not None:
+            rendering.stop()
+        shutil.rmtree(work, ignore_errors=True)
     return BuildResult(out, check, draft, [out / p.name for p in outputs], manifest)
+
+
+def _structural(check: Result) -> bool:
+    """Errors that leave nothing to build, not even a draft: a source that is not valid JSON or does not
+    follow its schema, or rules that could not run."""
+    return any(
+        f.severity is Severity.ERROR and f.code.startswith(("schema-", "json-", "doc-", "rules-"))
+        for f in check.findings
+    ) or any(f.code == "rules-skipped" for f in check.findings)
+
+
+def _allowed(check: Result, draft: bool) -> None:
+    """BuildRefused unless the complete check allows this build (a draft is built despite rule errors)."""
+    if _structural(check):
+        raise BuildRefused(
+            check,
+            Text(
+                "Dossierets filer er ikke gyldige efter skemaerne; det kan ikke bygges, heller ikke som udkast.",
+                "The dossier's files do not follow their schemas; it cannot be built, not even as a draft.",
+            ),
+        )
+    if not check.valid and not draft:
+        raise BuildRefused(
+            check,
+            Text(
+                "Kontrollen fandt fejl; dokumenterne bygges ikke. Ret fejlene, eller byg et udkast med --draft.",
+                "The check found errors; the documents are not built. Fix them, or build a draft with --draft.",
+            ),
+        )
 
 
 def _load_signing() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -37,18 +38,23 @@ def soffice() -> str:
     )
 
 
-def convert(docx_files: list[Path], outdir: Path) -> list[Path]:
-    """Convert all files in one LibreOffice run; returns the PDFs in the same order."""
+def convert(
+    docx_files: list[Path], outdir: Path, on_pdf: Callable[[int, Path], None] | None = None
+) -> list[Path]:
+    """Convert all files in one LibreOffice run; returns the PDFs in the same order. `on_pdf(i, pdf)`,
+    if given, is called for each PDF as soon as it is complete, while the later files convert
+    (checker.libreoffice.convert); `outdir` must not hold earlier PDFs of the same names."""
     if not docx_files:
         return []
+    pdfs = [outdir / (f.stem + ".pdf") for f in docx_files]
     proc = libreoffice.convert(
         docx_files,
         outdir,
         "pdf:writer_pdf_Export:" + json.dumps(EXPORT_OPTIONS, separators=(",", ":")),
         timeout=TIMEOUT,
         executable=soffice(),
+        on_output=(lambda i: on_pdf(i, pdfs[i])) if on_pdf else None,
     )
-    pdfs = [outdir / (f.stem + ".pdf") for f in docx_files]
     missing = [p.name for p in pdfs if not p.is_file()]
     if proc.returncode != 0 or missing:
         detail = libreoffice.output_of(proc)

@@ -71,24 +71,45 @@ RENDER_MEMORY = 1024 * 1024 * 1024  # address space the child may add to what it
 def render_many(jobs: list[dict[str, Any]]) -> list[bytes]:
     """render_docx(**job) for every job, in one child process with the limits above (one process, so
     the compiled templates are shared between the documents). Raises RenderError."""
-    from checker.processes import OUT_OF_MEMORY, TIMED_OUT, call_in_child
+    return start_rendering(jobs).result()
 
-    def work() -> tuple:
-        try:
-            return ("ok", [render_docx(**job) for job in jobs])
-        except CouldNotRun as exc:
-            return ("error", exc.text.da, exc.text.en)
 
-    reply = call_in_child(work, seconds=RENDER_SECONDS, memory=RENDER_MEMORY)
-    if reply[0] == "ok":
-        return reply[1]
-    if reply[0] == "error":
-        raise RenderError(Text(reply[1], reply[2]))
-    if reply == OUT_OF_MEMORY:
-        raise _too_much(Text("den kræver for meget hukommelse", "it needs too much memory"))
-    if reply == TIMED_OUT:
-        raise _too_much(Text("det tager for lang tid", "it takes too long"))
-    raise _too_much(Text("gengivelsen blev afbrudt", "rendering was stopped"))
+class Rendering:
+    """render_many's child, started and not yet collected (start_rendering)."""
+
+    def __init__(self, jobs: list[dict[str, Any]]) -> None:
+        from checker.processes import start_in_child
+
+        def work() -> tuple:
+            try:
+                return ("ok", [render_docx(**job) for job in jobs])
+            except CouldNotRun as exc:
+                return ("error", exc.text.da, exc.text.en)
+
+        self._child = start_in_child(work, seconds=RENDER_SECONDS, memory=RENDER_MEMORY)
+
+    def result(self) -> list[bytes]:
+        """The documents' bytes, in the jobs' order; RenderError when they could not be rendered."""
+        from checker.processes import OUT_OF_MEMORY, TIMED_OUT
+
+        reply = self._child.result()
+        if reply[0] == "ok":
+            return reply[1]
+        if reply[0] == "error":
+            raise RenderError(Text(reply[1], reply[2]))
+        if reply == OUT_OF_MEMORY:
+            raise _too_much(Text("den kræver for meget hukommelse", "it needs too much memory"))
+        if reply == TIMED_OUT:
+            raise _too_much(Text("det tager for lang tid", "it takes too long"))
+        raise _too_much(Text("gengivelsen blev afbrudt", "rendering was stopped"))
+
+    def stop(self) -> None:
+        self._child.stop()
+
+
+def start_rendering(jobs: list[dict[str, Any]]) -> Rendering:
+    """render_many in a child that starts now: the caller works meanwhile, then calls result()."""
+    return Rendering(jobs)
 
 
 def _too_much(what: Text) -> RenderError:
