@@ -35,6 +35,7 @@ bench: $(STAMP)
 	sh benchmarks/sign.sh
 	sh benchmarks/audit.sh
 	$(VENV)/bin/python benchmarks/serve.py
+	$(VENV)/bin/python benchmarks/budgets.py
 
 clean:
 	rm -rf $(VENV) generated/*/ .pytest_cache

@@ -1,21 +1,32 @@
-"""What the benchmark scripts share: a whole process timed, and a power law fitted to a series."""
+"""What the benchmark scripts share: a whole process timed (with its peak memory), and a power law fitted
+to a series."""
 
 from __future__ import annotations
 
 import math
+import os
 import statistics
 import subprocess
 import time
 
 
-def timed(args: list[str]) -> float:
-    """Wall seconds of one run of `args`; a run that could not do its job (exit 2 or worse) stops all."""
+def run(args: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (bytes) of one run of `args`; a run that could not do its
+    job (exit 2 or worse) stops all."""
     start = time.perf_counter()
-    run = subprocess.run(args, capture_output=True)
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    if run.returncode not in (0, 1):
-        raise SystemExit(f"{args[:3]} exit {run.returncode}: {run.stderr.decode()[-500:]}")
-    return elapsed
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{args[:3]} exit {proc.returncode}: {err.decode()[-500:]}")
+    return elapsed, usage.ru_maxrss * 1024
+
+
+def timed(args: list[str]) -> float:
+    """Wall seconds of one run of `args` (see run)."""
+    return run(args)[0]
 
 
 def fit(points: list[tuple[int, float]]) -> float:
@@ -24,3 +35,20 @@ def fit(points: list[tuple[int, float]]) -> float:
     ys = [math.log(t) for _, t in points]
     mx, my = statistics.mean(xs), statistics.mean(ys)
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+
+
+def interleaved(commands: dict[str, list[str]], runs: int, warmup: int = 1) -> dict[str, list[float]]:
+    """Each command run `runs` times in rounds (a, b, c, a, b, c, ...), after `warmup` uncounted rounds,
+    so that a noisy, shared machine slows them alike; the wall seconds of each, by name."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for i in range(warmup + runs):
+        for name, args in commands.items():
+            t = timed(args)
+            if i >= warmup:
+                times[name].append(t)
+    return times
+
+
+def ratio(values: list[float], floor: list[float]) -> float:
+    """The median of the per-round ratios of two interleaved series."""
+    return statistics.median(v / f for v, f in zip(values, floor, strict=True))

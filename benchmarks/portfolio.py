@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from measure import fit, timed  # noqa: E402
+from measure import fit, interleaved, ratio, timed  # noqa: E402
 
 AFTALE = str(Path(sys.executable).parent / "aftale")
 EXAMPLES = [ROOT / "agreements" / "viborg-2017-2021", ROOT / "agreements" / "eksempelby-2022-2026"]
@@ -61,48 +61,57 @@ def folder_of(n: int, base: Path) -> Path:
     return target
 
 
+def measure(runs: int, series: list[int], base: Path) -> dict:
+    """Every figure the module docstring names, printed as it comes and returned by name."""
+    floor = statistics.median(timed([sys.executable, "-c", "import checker.cli"]) for _ in range(runs))
+    times = interleaved(
+        {
+            "opened": [sys.executable, "-c", OPEN_EVERY_FILE, str(EXAMPLES[0])],
+            "check": [AFTALE, "check", str(EXAMPLES[0])],
+        },
+        runs,
+    )
+    opened, one = statistics.median(times["opened"]), statistics.median(times["check"])
+    r = {"check": one, "opened": opened, "check/opened": ratio(times["check"], times["opened"])}
+    print(
+        f"check viborg: {one:.3f} s; floors: import checker.cli {floor:.3f} s (x{one / floor:.1f}), "
+        f"open every file it reads {opened:.3f} s (x{r['check/opened']:.2f} per round, budget x1.3)"
+    )
+    points = []
+    for n in series:
+        folder = folder_of(n, base)
+        t = statistics.median(timed([AFTALE, "check", str(folder)]) for _ in range(runs))
+        points.append((n, t))
+        print(f"check FOLDER, {n:>3} dossiers, one process: {t:6.2f} s  ({t / n:.3f} s each)")
+    large = [p for p in points if p[0] >= 10]
+    r["points"] = points
+    r["exponent"] = fit(large) if len(large) >= 2 else float("nan")
+    print(f"fitted exponent (n >= 10): {r['exponent']:.2f}   budget <= 1.1")
+    n = max(series)
+    folder = folder_of(n, base)
+    r["largest"] = n
+    r["jobs 2"] = statistics.median(timed([AFTALE, "check", str(folder), "--jobs", "2"]) for _ in range(runs))
+    print(f"check FOLDER, {n} dossiers, --jobs 2: {r['jobs 2']:.2f} s   budget < 40 s")
+    m = min(20, n)
+    small = folder_of(m, base)
+    r["separate"] = timed(["sh", "-c", f'for d in "{small}"/*; do "{AFTALE}" check "$d" >/dev/null; done'])
+    r["together"] = timed([AFTALE, "check", str(small)])
+    r["few"] = m
+    print(
+        f"{m} dossiers as {m} processes: {r['separate']:.2f} s; in one call: {r['together']:.2f} s "
+        f"(x{r['separate'] / r['together']:.1f})"
+    )
+    return r
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--series", default="1,10,50,150")
     args = parser.parse_args()
-    series = [int(x) for x in args.series.split(",")]
     base = Path(tempfile.mkdtemp(prefix="aftale-bench-portfolio-"))
     try:
-        floor = statistics.median(
-            timed([sys.executable, "-c", "import checker.cli"]) for _ in range(args.runs)
-        )
-        opened, one = [], []
-        for _ in range(args.runs):  # interleaved, so that a noisy machine slows both alike
-            opened.append(timed([sys.executable, "-c", OPEN_EVERY_FILE, str(EXAMPLES[0])]))
-            one.append(timed([AFTALE, "check", str(EXAMPLES[0])]))
-        opened, one = statistics.median(opened), statistics.median(one)
-        print(
-            f"check viborg: {one:.3f} s; floors: import checker.cli {floor:.3f} s (x{one / floor:.1f}), "
-            f"open every file it reads {opened:.3f} s (x{one / opened:.2f}, budget x1.3)"
-        )
-        points = []
-        for n in series:
-            folder = folder_of(n, base)
-            t = statistics.median(timed([AFTALE, "check", str(folder)]) for _ in range(args.runs))
-            points.append((n, t))
-            print(f"check FOLDER, {n:>3} dossiers, one process: {t:6.2f} s  ({t / n:.3f} s each)")
-        large = [p for p in points if p[0] >= 10]
-        if len(large) >= 2:
-            print(f"fitted exponent (n >= 10): {fit(large):.2f}   budget <= 1.1")
-        n = max(series)
-        folder = folder_of(n, base)
-        two = statistics.median(
-            timed([AFTALE, "check", str(folder), "--jobs", "2"]) for _ in range(args.runs)
-        )
-        print(f"check FOLDER, {n} dossiers, --jobs 2: {two:.2f} s   budget < 40 s")
-        m = min(20, n)
-        small = folder_of(m, base)
-        separate = timed(["sh", "-c", f'for d in "{small}"/*; do "{AFTALE}" check "$d" >/dev/null; done'])
-        together = timed([AFTALE, "check", str(small)])
-        print(
-            f"{m} dossiers as {m} processes: {separate:.2f} s; in one call: {together:.2f} s (x{separate / together:.1f})"
-        )
+        measure(args.runs, [int(x) for x in args.series.split(",")], base)
     finally:
         shutil.rmtree(base, ignore_errors=True)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from measure import fit, timed  # noqa: E402
+from measure import fit, run  # noqa: E402
 
 AFTALE = str(Path(sys.executable).parent / "aftale")
 VIBORG = ROOT / "agreements" / "viborg-2017-2021"
@@ -63,20 +63,44 @@ def measurements(k: int, target: Path) -> Path:
     return target
 
 
-def series(name, make, factors, command, runs, base):
-    points = []
+def series(name, make, factors, command, runs, base, memory=False):
+    """The medians of `command` on the dossier made by make(k) for each factor k, printed, and the
+    fitted exponent of the time above the x1 run (start-up and the fixed part: what does not grow).
+    Returns (exponent, [(k, seconds)], peak memory in bytes of the largest, when `memory`)."""
+    points, peak = [], 0
     for k in factors:
         folder = make(k, base / f"{name}-{k}")
-        t = statistics.median(timed([AFTALE, *command, str(folder)]) for _ in range(runs))
+        measured = [run([AFTALE, *command, str(folder)]) for _ in range(runs)]
+        t = statistics.median(m[0] for m in measured)
+        peak = max(m[1] for m in measured)
         points.append((k, t))
-        print(f"  {name} x{k:<4} {' '.join(command):<20} {t:6.2f} s")
-    # the time above the x1 run (start-up and the fixed part) is what grows with the size
+        print(
+            f"  {name} x{k:<4} {' '.join(command):<20} {t:6.2f} s"
+            + (f"  {peak / 2**20:.0f} MB" if memory else "")
+        )
     base_time = points[0][1]
     grown = [(k, t - base_time) for k, t in points[1:] if t > base_time]
     exponent = fit(grown) if len(grown) >= 2 else float("nan")
     print(
         f"  fitted exponent of the time above x1 ({name}, {' '.join(command)}): {exponent:.2f}   budget <= 1.1"
     )
+    return exponent, points, peak
+
+
+ACTIVITIES = [1, 50, 100, 200, 300]
+MEASUREMENTS = [1, 50, 100, 175, 250]
+
+
+def measure(runs: int, base: Path) -> dict[str, tuple]:
+    """The three series, each (exponent, points, peak memory of the largest)."""
+    result = {"activities (check)": series("activities", activities, ACTIVITIES, ["check"], runs, base)}
+    result["measurements (check)"] = series("measurements", measurements, MEASUREMENTS, ["check"], runs, base)
+    for k in MEASUREMENTS:
+        shutil.rmtree(base / f"measurements-{k}")
+    result["measurements (audit)"] = series(
+        "measurements", measurements, MEASUREMENTS, ["audit", "--format", "json"], runs, base, memory=True
+    )
+    return result
 
 
 def main() -> None:
@@ -85,18 +109,7 @@ def main() -> None:
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="aftale-bench-scaling-"))
     try:
-        series("activities", activities, [1, 50, 100, 200, 300], ["check"], args.runs, base)
-        series("measurements", measurements, [1, 50, 100, 175, 250], ["check"], args.runs, base)
-        for k in (1, 50, 100, 175, 250):
-            shutil.rmtree(base / f"measurements-{k}")
-        series(
-            "measurements",
-            measurements,
-            [1, 50, 100, 175, 250],
-            ["audit", "--format", "json"],
-            args.runs,
-            base,
-        )
+        measure(args.runs, base)
     finally:
         shutil.rmtree(base, ignore_errors=True)
 

@@ -21,6 +21,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import timed  # noqa: E402
+
 BIN = Path(sys.executable).parent
 AFTALE = str(BIN / "aftale")
 PARTIES = [
@@ -40,10 +44,80 @@ def run(*args: str) -> None:
     subprocess.run(args, check=True, capture_output=True)
 
 
-def timed(args: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(args, check=True, capture_output=True)
-    return time.perf_counter() - start
+def measure(runs: int, w: Path) -> dict[str, float]:
+    """Medians (seconds) of sign, verify and the floor as interleaved processes in the folder `w`, their
+    per-round ratios to the floor, and sign_pdf and verify_pdf in process (the work without start-up)."""
+    shutil.copytree(ROOT / "agreements" / "viborg-2017-2021", w / "viborg")
+    run(AFTALE, "build", str(w / "viborg"), "--out", str(w / "build"))
+    for name, org, _slug, _stem in PARTIES:
+        run(AFTALE, "dev-cert", "--name", name, "--organisation", org, "--out", str(w / "certs"))
+    unsigned = w / "unsigned.pdf"
+    shutil.copy(w / "build" / "samarbejdsaftale.pdf", unsigned)
+    signed = w / "build" / "samarbejdsaftale.pdf"
+    for _name, _org, slug, stem in PARTIES:
+        run(
+            AFTALE,
+            "sign",
+            str(signed),
+            "--party",
+            slug,
+            "--key",
+            str(w / f"certs/{stem}.key.pem"),
+            "--cert",
+            str(w / f"certs/{stem}.cert.pem"),
+        )
+    one = w / "one.pdf"
+    sign = [
+        AFTALE,
+        "sign",
+        str(one),
+        "--party",
+        "viborg-kommune",
+        "--key",
+        str(w / "certs/ulla-aakjaer.key.pem"),
+        "--cert",
+        str(w / "certs/ulla-aakjaer.cert.pem"),
+    ]
+    verify = [AFTALE, "verify", str(signed), "--trust", str(w / "certs/dev-ca.cert.pem")]
+    floor_cmd = [str(BIN / "python"), "-c", "import checker.cli"]
+    times: dict[str, list[float]] = {"floor": [], "sign": [], "verify": []}
+    for i in range(runs + 1):  # the first round warms the caches and is not counted
+        for name, args in (("floor", floor_cmd), ("sign", sign), ("verify", verify)):
+            if name == "sign":
+                shutil.copy(unsigned, one)
+            t = timed(args)
+            if i:
+                times[name].append(t)
+    result = {name: statistics.median(values) for name, values in times.items()}
+    result.update({f"{name} max": max(values) for name, values in times.items()})
+    result.update({f"{name} min": min(values) for name, values in times.items()})
+    for name in ("sign", "verify"):
+        result[f"{name}/floor"] = statistics.median(
+            v / f for v, f in zip(times[name], times["floor"], strict=True)
+        )
+    # the work itself, in process, without start-up
+    sys.path.insert(0, str(ROOT))
+    from checker.sign.signer import sign_pdf
+    from checker.sign.verify import verify_pdf
+
+    signs, verifies = [], []
+    for _ in range(6):
+        shutil.copy(unsigned, one)
+        t = time.perf_counter()
+        sign_pdf(
+            one,
+            "underskrift-viborg-kommune",
+            w / "certs/ulla-aakjaer.key.pem",
+            w / "certs/ulla-aakjaer.cert.pem",
+        )
+        signs.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        verify_pdf(signed, [w / "certs/dev-ca.cert.pem"])
+        verifies.append(time.perf_counter() - t)
+    # the first call pays pyHanko's import
+    result["sign in process"] = statistics.median(signs[1:])
+    result["verify in process"] = statistics.median(verifies[1:])
+    return result
 
 
 def main() -> None:
@@ -51,88 +125,21 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     runs = parser.parse_args().runs
     with tempfile.TemporaryDirectory(prefix="aftale-bench-") as tmp:
-        w = Path(tmp)
-        shutil.copytree(ROOT / "agreements" / "viborg-2017-2021", w / "viborg")
-        run(AFTALE, "build", str(w / "viborg"), "--out", str(w / "build"))
-        for name, org, _slug, _stem in PARTIES:
-            run(AFTALE, "dev-cert", "--name", name, "--organisation", org, "--out", str(w / "certs"))
-        unsigned = w / "unsigned.pdf"
-        shutil.copy(w / "build" / "samarbejdsaftale.pdf", unsigned)
-        signed = w / "build" / "samarbejdsaftale.pdf"
-        for _name, _org, slug, stem in PARTIES:
-            run(
-                AFTALE,
-                "sign",
-                str(signed),
-                "--party",
-                slug,
-                "--key",
-                str(w / f"certs/{stem}.key.pem"),
-                "--cert",
-                str(w / f"certs/{stem}.cert.pem"),
-            )
-        one = w / "one.pdf"
-        commands = {
-            "floor: python -c 'import checker.cli'": [str(BIN / "python"), "-c", "import checker.cli"],
-            "aftale sign (one signature)": [
-                AFTALE,
-                "sign",
-                str(one),
-                "--party",
-                "viborg-kommune",
-                "--key",
-                str(w / "certs/ulla-aakjaer.key.pem"),
-                "--cert",
-                str(w / "certs/ulla-aakjaer.cert.pem"),
-            ],
-            "aftale verify (4 signatures)": [
-                AFTALE,
-                "verify",
-                str(signed),
-                "--trust",
-                str(w / "certs/dev-ca.cert.pem"),
-            ],
-        }
-        times: dict[str, list[float]] = {name: [] for name in commands}
-        for i in range(runs + 1):  # the first round warms the caches and is not counted
-            for name, args in commands.items():
-                if "sign (" in name:
-                    shutil.copy(unsigned, one)
-                t = timed(args)
-                if i:
-                    times[name].append(t)
-        floor = times["floor: python -c 'import checker.cli'"]
-        print(f"{runs} interleaved rounds; wall seconds, start-up included")
-        for name, values in times.items():
-            ratio = statistics.median(v / f for v, f in zip(values, floor, strict=True))
-            print(
-                f"  {name:<38} median {statistics.median(values):.3f} s  (min {min(values):.3f}, "
-                f"max {max(values):.3f})  ×{ratio:.2f} the floor"
-            )
-        # the work itself, in process, without start-up
-        sys.path.insert(0, str(ROOT))
-        from checker.sign.signer import sign_pdf
-        from checker.sign.verify import verify_pdf
-
-        signs, verifies = [], []
-        for _ in range(6):
-            shutil.copy(unsigned, one)
-            t = time.perf_counter()
-            sign_pdf(
-                one,
-                "underskrift-viborg-kommune",
-                w / "certs/ulla-aakjaer.key.pem",
-                w / "certs/ulla-aakjaer.cert.pem",
-            )
-            signs.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            verify_pdf(signed, [w / "certs/dev-ca.cert.pem"])
-            verifies.append(time.perf_counter() - t)
-        signs, verifies = signs[1:], verifies[1:]  # the first call pays pyHanko's import
+        r = measure(runs, Path(tmp))
+    print(f"{runs} interleaved rounds; wall seconds, start-up included")
+    for name, label in (
+        ("floor", "floor: python -c 'import checker.cli'"),
+        ("sign", "aftale sign (one signature)"),
+        ("verify", "aftale verify (4 signatures)"),
+    ):
+        ratio = f"  ×{r[name + '/floor']:.2f} the floor" if name != "floor" else ""
         print(
-            f"  in process: sign_pdf median {statistics.median(signs):.3f} s; "
-            f"verify_pdf (4 signatures) median {statistics.median(verifies):.3f} s"
+            f"  {label:<38} median {r[name]:.3f} s  (min {r[name + ' min']:.3f}, max {r[name + ' max']:.3f}){ratio}"
         )
+    print(
+        f"  in process: sign_pdf median {r['sign in process']:.3f} s; "
+        f"verify_pdf (4 signatures) median {r['verify in process']:.3f} s"
+    )
 
 
 if __name__ == "__main__":
