@@ -192,7 +192,7 @@ def build(
     staging: Path | None = None
     try:
         step(Text("Tegner organisationsdiagrammet", "Drawing the organisation chart"))
-        png, drawn = orgchart.sketch(aftale)
+        png = orgchart.picture(aftale)  # Graphviz's PDF is drawn later, while LibreOffice works
         picture = work / "organisationsdiagram.png"
         picture.write_bytes(png)
         diagram_text = orgchart.describe(aftale)
@@ -255,7 +255,7 @@ def build(
         outputs = [diagram_png, diagram_pdf] + [t for _r, _d, t in rendered]
 
         def write_diagram_pdf() -> None:
-            diagram_pdf.write_bytes(orgchart.pdfa(aftale, drawn, when=when))
+            diagram_pdf.write_bytes(orgchart.pdfa(aftale, orgchart.drawing(aftale), when=when))
 
         if pdf:
             import resource  # noqa: F401 - loaded before the thread starts: the forked soffice child imports it
@@ -305,7 +305,7 @@ def build(
 
             signed_pdfs = {o for o, s in zip(outputs[-len(signed) :], signed, strict=True) if s}
             order = sorted(range(len(rendered)), key=lambda i: signed[i])  # the unsigned ones first
-            # while LibreOffice converts the Word files: the diagram's PDF/A step (pikepdf, about 0.1 s)
+            # while LibreOffice converts the Word files: the diagram's PDF and its PDF/A step (about 0.15 s)
             # and loading the signing libraries the signature fields need next (pyHanko, about 0.4 s);
             # then the signature fields of each signed document while LibreOffice converts the next
             step(Text("Laver PDF/A med LibreOffice", "Making PDF/A with LibreOffice"))

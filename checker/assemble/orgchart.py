@@ -247,8 +247,17 @@ def draw(
 
 def sketch(aftale: dict) -> tuple[bytes, bytes]:
     """Graphviz's drawings of the diagram: (PNG at 150 dpi, PDF as Graphviz writes it)."""
-    source = dot_source(aftale).encode("utf-8")
-    return _graphviz(source, "png"), _graphviz(source, "pdf")
+    return picture(aftale), drawing(aftale)
+
+
+def picture(aftale: dict) -> bytes:
+    """The diagram as Graphviz draws it in PNG at 150 dpi (the picture in the agreement's Word file)."""
+    return _graphviz(dot_source(aftale).encode("utf-8"), "png")
+
+
+def drawing(aftale: dict) -> bytes:
+    """The diagram as Graphviz writes it in PDF (made PDF/A by pdfa)."""
+    return _graphviz(dot_source(aftale).encode("utf-8"), "pdf")
 
 
 def pdfa(aftale: dict, drawn: bytes, *, when: datetime | None = None) -> bytes:
