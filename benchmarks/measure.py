@@ -4,29 +4,45 @@ to a series."""
 from __future__ import annotations
 
 import math
-import os
 import statistics
 import subprocess
+import sys
 import time
+
+#: started by run() between the benchmark and the command: Linux counts the memory of the process that
+#: forks into a child's peak (ru_maxrss), so a command started straight from a large benchmark process
+#: would seem as large as it; from this small launcher (about 10 MB) it is measured as itself
+LAUNCHER = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.execvp(sys.argv[1], sys.argv[1:])
+_pid, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss * 1024, os.waitstatus_to_exitcode(status))
+"""
 
 
 def run(args: list[str]) -> tuple[float, int]:
     """Wall seconds and peak resident memory (bytes) of one run of `args`; a run that could not do its
     job (exit 2 or worse) stops all."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = proc.stderr.read()
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{args[:3]} exit {proc.returncode}: {err.decode()[-500:]}")
-    return elapsed, usage.ru_maxrss * 1024
+    proc = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, *args], capture_output=True)
+    seconds, peak, code = proc.stdout.split()
+    if int(code) not in (0, 1):
+        raise SystemExit(f"{args[:3]} exit {code.decode()}: {proc.stderr.decode()[-500:]}")
+    return float(seconds), int(peak)
 
 
 def timed(args: list[str]) -> float:
-    """Wall seconds of one run of `args` (see run)."""
-    return run(args)[0]
+    """Wall seconds of one run of `args`; a run that could not do its job (exit 2 or worse) stops all."""
+    start = time.perf_counter()
+    proc = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{args[:3]} exit {proc.returncode}: {proc.stderr.decode()[-500:]}")
+    return elapsed
 
 
 def fit(points: list[tuple[int, float]]) -> float:
