@@ -75,11 +75,15 @@ def apply_rules(
     ctx.ruleset = rulesets.load(agreement["regelsaet"], ruleset_dir)
     if as_of is None:
         ctx.as_of = default_as_of(date.fromisoformat(agreement["periode"]["slut"]))
-    _add_annex_files(ctx, result)
-    labellers: dict[str, object] = {}
-    for rule in load_all().values():
-        for hit in rule.func(ctx):
-            result.add(_finding(rule, hit, ctx, registry, labellers))
+    ctx.start_reading_pdfs()  # in child processes, beside the rules before the ones that read them
+    try:
+        _add_annex_files(ctx, result)
+        labellers: dict[str, object] = {}
+        for rule in load_all().values():
+            for hit in rule.func(ctx):
+                result.add(_finding(rule, hit, ctx, registry, labellers))
+    finally:
+        ctx.close()
     return result
 
 

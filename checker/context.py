@@ -120,18 +120,45 @@ class Context:
         return value
 
     def pdf(self, rel: str):
-        if rel not in self._pdfs:
-            from checker.readers import ReaderError
-            from checker.readers.pdf import read_pdf
+        """The pages of the PDF at rel, read once; raises ReaderError for a file that cannot be read."""
+        from checker.readers import ReaderError
+        from checker.readers.pdf import PdfReading, start_reading
 
-            try:
-                self._pdfs[rel] = read_pdf(self.path(rel))
-            except ReaderError as exc:
-                self._pdfs[rel] = exc
+        if rel not in self._pdfs:
+            self._pdfs[rel] = start_reading(self.path(rel))
         value = self._pdfs[rel]
+        if isinstance(value, PdfReading):
+            try:
+                value = value.result()
+            except ReaderError as exc:
+                value = exc
+            self._pdfs[rel] = value
         if isinstance(value, Exception):
             raise value
         return value
+
+    def start_reading_pdfs(self) -> None:
+        """Begin reading every PDF the agreement lists as an annex, each in its child process, so that
+        the text is there when a rule asks for it (pdf) while the rules before it run here."""
+        from checker.readers.pdf import start_reading
+
+        for bilag in self.agreement["aftaledokumenter"]["bilag"]:
+            for rel in bilag["filer"]:
+                if rel in self._pdfs or not rel.lower().endswith(".pdf") or not self.inside(rel):
+                    continue
+                try:
+                    if self.path(rel).is_file():
+                        self._pdfs[rel] = start_reading(self.path(rel))
+                except OSError:
+                    continue  # the rule that reads it says why
+
+    def close(self) -> None:
+        """Stop the PDF readings no rule asked for."""
+        from checker.readers.pdf import PdfReading
+
+        for value in self._pdfs.values():
+            if isinstance(value, PdfReading):
+                value.stop()
 
 
 def project_years(start: date, end: date) -> list[tuple[date, date]]:

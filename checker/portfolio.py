@@ -158,6 +158,9 @@ def run(
     processes (each checking several dossiers in turn, so each pays its start-up once)."""
     today = today or date.today()
     jobs = max(1, min(jobs, len(paths), os.cpu_count() or 1))
+    if len(paths) > 1:
+        # imported once here, so the child that reads each dossier's PDF annexes has it already
+        import pdfplumber  # noqa: F401
     if jobs == 1:
         for path in paths:
             yield _one(work, path, today)

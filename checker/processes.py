@@ -16,13 +16,16 @@ class Timeout(Exception):
     """The program did not finish in time; it and everything it started have been killed."""
 
 
-def _limits(cpu_seconds: float | None):
+def cpu_limit(cpu_seconds: float | None):
+    """A preexec_fn giving the program (and what it starts) `cpu_seconds` of CPU time, or no limit.
+    `resource` is imported here, in this process: the forked child must import nothing, since another
+    thread (aftale serve's) may hold the import lock at the moment of the fork."""
+    import resource
+
     limit = int(math.ceil(cpu_seconds)) if cpu_seconds else None
 
     def apply() -> None:
         if limit:
-            import resource
-
             resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 5))
 
     return apply
@@ -48,7 +51,7 @@ def run_bounded(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group: killed together
-        preexec_fn=_limits(cpu_seconds),
+        preexec_fn=cpu_limit(cpu_seconds),
     )
     deadline = time.monotonic() + timeout
     try:

@@ -339,19 +339,63 @@ def test_the_rules_run_once_per_build(viborg, tmp_path, monkeypatch):
     assert calls == [1] and result.check.valid
 
 
-def test_a_refused_build_never_starts_libreoffice(run, viborg, tmp_path, monkeypatch):
-    """The rules finish (while the Word files render) before LibreOffice may start: a dossier with an
-    error costs no conversion. A soffice on PATH that only leaves a mark shows it was never run."""
+def test_a_refused_build_stops_the_libreoffice_it_started_and_leaves_nothing(run, viborg, tmp_path):
+    """LibreOffice starts with the build, so that its start-up runs beside the check; a dossier with an
+    error stops it before it is given anything: no soffice left, no profile folder, nothing written."""
+    import subprocess
+    import tempfile
+
     data = load(viborg / "samarbejdsaftale.json")
     data["ressourcer"]["finansiering"]["samlet"] = 1
     dump(viborg / "samarbejdsaftale.json", data)
-    spy = tmp_path / "bin"
-    spy.mkdir()
-    (spy / "soffice").write_text(f"#!/bin/sh\ntouch {tmp_path / 'started'}\n", encoding="utf-8")
-    (spy / "soffice").chmod(0o755)
-    monkeypatch.setenv("PATH", f"{spy}:{__import__('os').environ['PATH']}")
+    profiles = set(Path(tempfile.gettempdir()).glob("aftale-lo-*"))
     code, stdout, stderr = run("build", viborg, "--out", tmp_path / "ud")
     assert code == 1 and "finance-total" in stdout
     assert "Kontrollen fandt fejl; dokumenterne bygges ikke" in stderr
-    assert not (tmp_path / "started").exists()
+    left = subprocess.run(["pgrep", "-f", "aftale-lo-"], capture_output=True, text=True).stdout.split()
+    assert left == []
+    assert set(Path(tempfile.gettempdir()).glob("aftale-lo-*")) == profiles
     assert not (tmp_path / "ud").exists() and list(tmp_path.glob(".ud*")) == []
+
+
+def test_a_killed_build_leaves_no_libreoffice_running(tmp_path):
+    """However the build ends, killed included, the LibreOffice it started ahead ends with it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    build = subprocess.Popen(
+        [str(Path(sys.executable).parent / "aftale"), "build", str(VIBORG), "--out", str(tmp_path / "ud")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    started = []
+    for _ in range(100):  # until its soffice is running
+        started = subprocess.run(["pgrep", "-f", "aftale-lo-"], capture_output=True, text=True).stdout.split()
+        if started:
+            break
+        time.sleep(0.05)
+    assert started, "the build did not start LibreOffice"
+    command = subprocess.run(["pgrep", "-fa", "aftale-lo-"], capture_output=True, text=True).stdout
+    profile = Path(re.search(r"file://(/\S*aftale-lo-[^\s/]+)", command).group(1))
+    assert profile.is_dir()
+    os.kill(build.pid, signal.SIGKILL)
+    build.wait(10)
+    for _ in range(100):
+        alive = [
+            pid
+            for pid in started
+            if Path(f"/proc/{pid}/cmdline").exists() and Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
+        if not alive:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError(f"LibreOffice still running after the build was killed: {alive}")
+    for _ in range(100):  # and its profile folder is removed
+        if not profile.exists():
+            break
+        time.sleep(0.05)
+    assert not profile.exists()

@@ -386,6 +386,27 @@ def test_a_hostile_pdf_annex_is_read_within_limits(tmp_path, monkeypatch, kind):
     assert time.monotonic() - start < 20
 
 
+def test_a_pdf_reading_no_rule_asks_for_is_stopped_with_its_child(tmp_path):
+    """check begins reading each PDF annex in a child process before the rules that need it; a reading
+    nobody collects (a rule raised, or none asked) is stopped, leaving no child at work."""
+    import time
+
+    from checker.processes import STOPPED
+    from checker.readers import pdf as reader
+
+    pdf = _raw_pdf(tmp_path / "slow.pdf", _page_with(b"0 0 m 1 1 l S\n" * 2_000_000, flate=True))
+    reading = reader.start_reading(pdf)
+    pid = reading._child._proc.pid
+    time.sleep(0.3)
+    os.kill(pid, 0)  # still reading
+    start = time.monotonic()
+    reading.stop()
+    assert time.monotonic() - start < 6
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert reading._child.result() == STOPPED
+
+
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
 def test_a_template_that_is_no_regular_file_is_refused_at_once(run, viborg, tmp_path, kind):
     import shutil
@@ -710,3 +731,29 @@ def test_an_error_while_handing_over_stops_libreoffice(tmp_path):
     left = subprocess.run(["pgrep", "-f", f"outdir {out}"], capture_output=True, text=True)
     assert left.stdout.strip() == ""
     assert not (out / f"{files[-1].stem}.pdf").exists()  # stopped before the last document
+
+
+def test_profile_folders_left_by_killed_runs_are_swept_by_the_next(tmp_path):
+    """A build killed while LibreOffice ran cannot remove LibreOffice's profile folder; the next run
+    removes those of processes that have ended, once they are old, and nothing else."""
+    import tempfile
+    import time
+
+    from checker.libreoffice import STALE_AFTER, new_profile, remove_profile
+
+    base = Path(tempfile.gettempdir())
+    old = time.time() - STALE_AFTER - 60
+    dead = base / "aftale-lo-999999999-test"  # no such process
+    alive = base / f"aftale-lo-{os.getpid()}-test"
+    recent = base / "aftale-lo-999999998-test"
+    for folder in (dead, alive, recent):
+        (folder / "user").mkdir(parents=True, exist_ok=True)
+    os.utime(dead, (old, old))
+    os.utime(alive, (old, old))
+    try:
+        made = new_profile()
+        assert made.name.startswith(f"aftale-lo-{os.getpid()}-") and made.is_dir()
+        assert not dead.exists() and alive.is_dir() and recent.is_dir()
+    finally:
+        for folder in (dead, alive, recent, made):
+            remove_profile(folder)

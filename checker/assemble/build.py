@@ -168,29 +168,34 @@ def build(
     """`progress`, if given, is told each step as it begins (`aftale serve` shows them).
 
     One check per build, in two halves: the sources are read and checked against their schemas, then
-    the Word files are rendered in a child process while the rules run here; nothing is written to
-    `out` (and LibreOffice does not start) until the whole check has allowed the build."""
+    the Word files are rendered in a child process while the rules run here. LibreOffice starts at
+    once, so that its start-up runs beside all this; it is given the Word files, and anything is
+    written beside `out`, only when the whole check has allowed the build (a refused build stops it)."""
     from checker.assemble import orgchart, view
+    from checker.assemble.pdf import convert, start_office
     from checker.assemble.render import start_rendering
     from checker.check import apply_rules, validated
 
     step = progress or (lambda _text: None)
     root = Path(dossier)
-    step(Text("Kontrollerer dossieret", "Checking the dossier"))
-    checked = validated(root)
-    if _structural(checked.result):
-        _allowed(apply_rules(checked, as_of=as_of), draft)  # refused, with the rules' findings too
-    templates = templates or template_dir()
-    docs = _documents(checked.result, root)
-    aftale = next(data for rel, t, data in docs if t == "strategisk-samarbejdsaftale")
-    # the templates see a presentation copy; `aftale` and `docs` stay as checked, signed and hashed
-    shown = view.agreement(aftale)
-    bodies = {o["id"]: o for o in shown["organisering"]["organer"]}
-    when = document_time(aftale)
-    work = Path(tempfile.mkdtemp(prefix="aftale-build-"))
+    # LibreOffice's start-up (1–1.5 s) runs beside the check and the rendering; a refused build stops it
+    office = start_office() if pdf else None
+    work: Path | None = None
     rendering = None
     staging: Path | None = None
     try:
+        step(Text("Kontrollerer dossieret", "Checking the dossier"))
+        checked = validated(root)
+        if _structural(checked.result):
+            _allowed(apply_rules(checked, as_of=as_of), draft)  # refused, with the rules' findings too
+        templates = templates or template_dir()
+        docs = _documents(checked.result, root)
+        aftale = next(data for rel, t, data in docs if t == "strategisk-samarbejdsaftale")
+        # the templates see a presentation copy; `aftale` and `docs` stay as checked, signed and hashed
+        shown = view.agreement(aftale)
+        bodies = {o["id"]: o for o in shown["organisering"]["organer"]}
+        when = document_time(aftale)
+        work = Path(tempfile.mkdtemp(prefix="aftale-build-"))
         step(Text("Tegner organisationsdiagrammet", "Drawing the organisation chart"))
         png = orgchart.picture(aftale)  # Graphviz's PDF is drawn later, while LibreOffice works
         picture = work / "organisationsdiagram.png"
@@ -258,17 +263,17 @@ def build(
             diagram_pdf.write_bytes(orgchart.pdfa(aftale, orgchart.drawing(aftale), when=when))
 
         if pdf:
-            import resource  # noqa: F401 - loaded before the thread starts: the forked soffice child imports it
             from concurrent.futures import ThreadPoolExecutor
-
-            from checker.assemble.pdf import convert
 
             def meanwhile() -> None:
                 write_diagram_pdf()
                 _load_signing()
 
             signed = [doctype in SIGNED for _rel, doctype, _t in rendered]
-            outputs += [staging / f"{t.stem}.pdf" for _r, _d, t in rendered]
+            pdfs = [staging / f"{t.stem}.pdf" for _r, _d, t in rendered]
+            signed_pdfs = {p for p, s in zip(pdfs, signed, strict=True) if s}
+            outputs += pdfs
+            order = sorted(range(len(rendered)), key=lambda i: signed[i])  # the unsigned ones first
             others: list[dict] | None = None
 
             def add_fields(k: int, pdf_path: Path) -> None:
@@ -303,15 +308,13 @@ def build(
                 )
                 _add_signature_fields(pdf_path, data, requirement)
 
-            signed_pdfs = {o for o, s in zip(outputs[-len(signed) :], signed, strict=True) if s}
-            order = sorted(range(len(rendered)), key=lambda i: signed[i])  # the unsigned ones first
             # while LibreOffice converts the Word files: the diagram's PDF and its PDF/A step (about 0.15 s)
             # and loading the signing libraries the signature fields need next (pyHanko, about 0.4 s);
             # then the signature fields of each signed document while LibreOffice converts the next
             step(Text("Laver PDF/A med LibreOffice", "Making PDF/A with LibreOffice"))
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aftale-diagram") as pool:
                 diagram = pool.submit(meanwhile)
-                convert([rendered[i][2] for i in order], staging, on_pdf=add_fields)
+                convert([rendered[i][2] for i in order], staging, on_pdf=add_fields, office=office)
                 diagram.result()
         else:
             write_diagram_pdf()
@@ -333,7 +336,10 @@ def build(
     finally:
         if rendering is not None:
             rendering.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        if office is not None:
+            office.close()
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
     return BuildResult(out, check, draft, [out / p.name for p in outputs], manifest)
 
 
@@ -369,6 +375,7 @@ def _allowed(check: Result, draft: bool) -> None:
 def _load_signing() -> None:
     """Import what _add_signature_fields uses, so that it is loaded while LibreOffice works (a fork of
     soffice meanwhile is safe: the interpreter holds its import lock across fork)."""
+    import pdfplumber  # noqa: F401 - locate_blocks reads the signature pages with it
     import pyhanko.pdf_utils.incremental_writer  # noqa: F401
     import pyhanko.sign.fields  # noqa: F401
 

@@ -22,6 +22,13 @@ from checker.findings import CouldNotRun, Text
 
 TIMEOUT = 300  # seconds (wall and CPU) for a whole build's conversion; then LibreOffice is killed
 
+
+def start_office() -> libreoffice.Office | None:
+    """LibreOffice started ahead for a build's conversion (checker.libreoffice.Office), bounded as
+    convert is; None when it is not installed."""
+    return libreoffice.start_office(seconds=TIMEOUT)
+
+
 EXPORT_OPTIONS = {
     "SelectPdfVersion": {"type": "long", "value": "2"},  # PDF/A-2b
     "UseTaggedPDF": {"type": "boolean", "value": "true"},
@@ -39,11 +46,15 @@ def soffice() -> str:
 
 
 def convert(
-    docx_files: list[Path], outdir: Path, on_pdf: Callable[[int, Path], None] | None = None
+    docx_files: list[Path],
+    outdir: Path,
+    on_pdf: Callable[[int, Path], None] | None = None,
+    office: libreoffice.Office | None = None,
 ) -> list[Path]:
     """Convert all files in one LibreOffice run; returns the PDFs in the same order. `on_pdf(i, pdf)`,
     if given, is called for each PDF as soon as it is complete, while the later files convert
-    (checker.libreoffice.convert); `outdir` must not hold earlier PDFs of the same names."""
+    (checker.libreoffice.convert); `outdir` must not hold earlier PDFs of the same names. `office` is
+    a LibreOffice started ahead (start_office) to do the work."""
     if not docx_files:
         return []
     pdfs = [outdir / (f.stem + ".pdf") for f in docx_files]
@@ -54,10 +65,11 @@ def convert(
         timeout=TIMEOUT,
         executable=soffice(),
         on_output=(lambda i: on_pdf(i, pdfs[i])) if on_pdf else None,
+        office=office,
     )
     missing = [p.name for p in pdfs if not p.is_file()]
     if proc.returncode != 0 or missing:
-        detail = libreoffice.output_of(proc)
+        detail = libreoffice.output_of(proc, office)
         raise CouldNotRun(
             Text(
                 f"LibreOffice kunne ikke lave PDF af {', '.join(missing) or 'dokumenterne'}: {detail}",

@@ -10,6 +10,7 @@ read_pages is the same, bounded the same way, for a reader that wants more of ea
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -29,6 +30,7 @@ MAX_PDF_SECONDS = 30  # wall clock and CPU
 MAX_PDF_MEMORY = (
     200 * 1024 * 1024
 )  # address space the child may add to what it inherits (check stays under 300 MB)
+PDFPLUMBER_IMPORT = 64 * 1024 * 1024
 HEADER_WINDOW = 1024  # "%PDF-" must start within the first 1024 bytes (as Acrobat accepts)
 
 T = TypeVar("T")
@@ -172,6 +174,12 @@ _READ = Memo(8)  # content digest -> pages
 def read_pdf(path: Path) -> list[PdfPage]:
     """The text of each page. Raises ReaderError for a file that is not a readable PDF, CouldNotRun
     when the operating system will not let us read it. The same content is read once per process."""
+    return start_reading(path).result()
+
+
+def start_reading(path: Path) -> PdfReading:
+    """read_pdf without waiting: the text is read in a child process that starts now (unless this
+    content has been read before), and PdfReading.result() gives what read_pdf would."""
     key = None
     try:
         if Path(path).stat().st_size <= ANNEX.max_bytes:
@@ -179,11 +187,7 @@ def read_pdf(path: Path) -> list[PdfPage]:
     except OSError:
         key = None  # read_pages says why
     pages = _READ.get(key) if key else None
-    if pages is None:
-        pages = read_pages(path, _page_text)
-        if key:
-            _READ.put(key, tuple(pages))
-    return list(pages)
+    return PdfReading(path, _page_text, ANNEX, key=key, pages=pages)
 
 
 def read_pages(path: Path, read_page: Callable[[Any], T], limits: PdfLimits = ANNEX) -> list[T]:
@@ -191,7 +195,56 @@ def read_pages(path: Path, read_page: Callable[[Any], T], limits: PdfLimits = AN
     MAX_PDF_MEMORY (read_page's results must be picklable), after the checks of read_pdf. Raises
     ReaderError for a file that is not a readable PDF within the limits, CouldNotRun when the operating
     system will not let us read it."""
-    path = Path(path)
+    return PdfReading(path, read_page, limits).result()
+
+
+class PdfReading:
+    """A PDF being read in a bounded child process (see read_pages) while the caller does other work.
+    The size and header are checked at once; what they find, like the child's own verdict, is raised
+    by result(), so the caller meets every error where it asks for the pages. stop() ends a reading
+    whose result is no longer wanted."""
+
+    def __init__(
+        self,
+        path: Path,
+        read_page: Callable[[Any], Any],
+        limits: PdfLimits,
+        *,
+        key: str | None = None,
+        pages: tuple | None = None,
+    ) -> None:
+        self._key = key
+        self._pages = pages
+        self._error: Exception | None = None
+        self._child = None
+        if pages is not None:
+            return
+        try:
+            path = Path(path)
+            _before_reading(path, limits)
+            self._child = _start_extracting(path, read_page, limits)
+        except (ReaderError, CouldNotRun) as exc:
+            self._error = exc
+
+    def result(self) -> list:
+        if self._pages is None and self._error is None:
+            try:
+                self._pages = tuple(_collect(self._child))
+                if self._key:
+                    _READ.put(self._key, self._pages)
+            except ReaderError as exc:
+                self._error = exc
+        if self._error is not None:
+            raise self._error
+        return list(self._pages)
+
+    def stop(self) -> None:
+        if self._child is not None:
+            self._child.stop()
+
+
+def _before_reading(path: Path, limits: PdfLimits) -> None:
+    """The checks before pdfplumber sees the file: its size and the %PDF- header."""
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
@@ -217,7 +270,6 @@ def read_pages(path: Path, read_page: Callable[[Any], T], limits: PdfLimits = AN
                         "Save or export the document as PDF; renaming the file to .pdf is not enough.",
                     ),
                 )
-        return _extract_bounded(path, read_page, limits)
     except OSError as exc:
         raise CouldNotRun(
             Text(
@@ -237,11 +289,11 @@ def _too_complex(what: Text) -> ReaderError:
     )
 
 
-def _extract_bounded(path: Path, read_page: Callable[[Any], T], limits: PdfLimits) -> list[T]:
-    """_extract in a forked child with CPU, memory and wall-clock limits (see MAX_PDF_*)."""
-    import pdfplumber  # noqa: F401 - imported here once, so every child has it already
-
-    from checker.processes import OUT_OF_MEMORY, TIMED_OUT, call_in_child
+def _start_extracting(path: Path, read_page: Callable[[Any], T], limits: PdfLimits):
+    """_extract in a forked child with CPU, memory and wall-clock limits (see MAX_PDF_*), started. The
+    child imports pdfplumber itself unless this process has (a run over many dossiers imports it once,
+    checker.portfolio), so a single check imports it beside its other work."""
+    from checker.processes import start_in_child
 
     def work() -> tuple:
         try:
@@ -251,7 +303,15 @@ def _extract_bounded(path: Path, read_page: Callable[[Any], T], limits: PdfLimit
             return ("error", exc.code, exc.message, exc.hint)
         return ("ok", pages)
 
-    reply = call_in_child(work, seconds=MAX_PDF_SECONDS, memory=MAX_PDF_MEMORY)
+    # importing pdfplumber adds some 30 MB of address space: the child that imports it may add as much more
+    memory = MAX_PDF_MEMORY + (0 if "pdfplumber" in sys.modules else PDFPLUMBER_IMPORT)
+    return start_in_child(work, seconds=MAX_PDF_SECONDS, memory=memory)
+
+
+def _collect(child) -> list:
+    from checker.processes import OUT_OF_MEMORY, TIMED_OUT
+
+    reply = child.result()
     if reply[0] == "ok":
         return reply[1]
     if reply[0] == "error":
