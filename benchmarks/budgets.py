@@ -45,6 +45,7 @@ VIBORG = ROOT / "agreements" / "viborg-2017-2021"
 
 def build_against_libreoffice(runs: int, w: Path) -> dict[str, float]:
     from checker.assemble.pdf import EXPORT_OPTIONS, soffice
+    from checker.libreoffice import profile_options
 
     timed([AFTALE, "build", str(VIBORG), "--out", str(w / "docx"), "--no-pdf"])
     documents = sorted(str(p) for p in (w / "docx").glob("*.docx"))
@@ -53,13 +54,7 @@ def build_against_libreoffice(runs: int, w: Path) -> dict[str, float]:
     for i in range(runs + 1):  # the first round warms the caches and is not counted
         libreoffice = [
             soffice(),
-            f"-env:UserInstallation={(w / f'profile-{i}').as_uri()}",
-            "--headless",
-            "--invisible",
-            "--nologo",
-            "--nodefault",
-            "--nolockcheck",
-            "--norestore",
+            *profile_options(w / f"profile-{i}"),  # a fresh profile each run, as the build's
             "--convert-to",
             export,
             "--outdir",

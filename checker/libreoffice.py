@@ -80,7 +80,7 @@ def convert(
             (user / "registrymodifications.xcu").write_text(settings, encoding="utf-8")
         cmd = [
             executable,
-            *_options(Path(profile)),
+            *profile_options(Path(profile)),
             "--convert-to",
             convert_to,
             "--outdir",
@@ -149,7 +149,8 @@ def remove_profile(profile: Path) -> None:
         time.sleep(0.05)
 
 
-def _options(profile: Path) -> list[str]:
+def profile_options(profile: Path) -> list[str]:
+    """How the tool always runs soffice: headless, quiet, with the private profile folder `profile`."""
     return [
         f"-env:UserInstallation={profile.as_uri()}",
         "--headless",
@@ -198,7 +199,7 @@ class Office:
         self.profile = new_profile()
         self._log = (self.profile / "office.log").open("wb")
         self._proc = subprocess.Popen(
-            ["sh", "-c", WATCHDOG, "sh", executable, str(self.profile), *_options(self.profile)],
+            ["sh", "-c", WATCHDOG, "sh", executable, str(self.profile), *profile_options(self.profile)],
             stdin=subprocess.PIPE,
             stdout=self._log,
             stderr=subprocess.STDOUT,

@@ -292,15 +292,20 @@ def test_a_timeout_kills_the_program_and_everything_it_started(tmp_path):
     with pytest.raises(Timeout):
         run_bounded(["sh", "-c", f"sleep 1000 & echo $! > {pid_file}; wait"], timeout=1)
     assert time.monotonic() - start < 15
-    grandchild = int(pid_file.read_text())
-    for _ in range(50):  # reaped by init once killed
+    _ends(int(pid_file.read_text()))
+
+
+def _ends(pid: int) -> None:
+    """The process `pid` ends within 5 s (reaped by init once killed)."""
+    import time
+
+    for _ in range(50):
         try:
-            os.kill(grandchild, 0)
+            os.kill(pid, 0)
         except ProcessLookupError:
-            break
+            return
         time.sleep(0.1)
-    else:
-        raise AssertionError(f"the grandchild {grandchild} is still running")
+    raise AssertionError(f"the process {pid} is still running")
 
 
 def test_libreoffice_that_times_out_is_killed_with_a_message(tmp_path, monkeypatch):
@@ -649,15 +654,7 @@ def test_a_tick_runs_while_the_program_runs_and_what_it_raises_stops_the_program
     with pytest.raises(KeyError, match="enough"):
         run_bounded(["sh", "-c", f"sleep 1000 & echo $! > {pid_file}; wait"], timeout=60, tick=stop)
     assert time.monotonic() - start < 15
-    grandchild = int(pid_file.read_text())
-    for _ in range(50):
-        try:
-            os.kill(grandchild, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
-    else:
-        raise AssertionError(f"the grandchild {grandchild} is still running")
+    _ends(int(pid_file.read_text()))
 
 
 def test_work_started_in_a_child_is_collected_later_or_stopped():
