@@ -6,6 +6,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+from checker import stopping
 from checker.context import Context
 from checker.dossier import AGREEMENT_FILE
 from checker.findings import Finding, Result, Severity, Text
@@ -80,6 +81,7 @@ def apply_rules(
         _add_annex_files(ctx, result)
         labellers: dict[str, object] = {}
         for rule in load_all().values():
+            stopping.checkpoint()
             for hit in rule.func(ctx):
                 result.add(_finding(rule, hit, ctx, registry, labellers))
     finally:

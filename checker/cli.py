@@ -6,11 +6,12 @@ Exit codes: 0 ok, 1 findings, 2 could not run.
 from __future__ import annotations
 
 import gc
+import os
 import sys
 
 import click
 
-from checker import __version__
+from checker import __version__, stopping
 from checker.findings import CouldNotRun, Text
 
 LANG = click.option(
@@ -60,16 +61,33 @@ def run() -> None:
     the memory cycles can hold; at exit, everything still alive is frozen so the final collections skip
     it."""
     gc.set_threshold(50_000, 20, 100)
-    # a polite kill (SIGTERM, as from a service manager or `kill`) unwinds like Ctrl-C: every command's
-    # clean-up runs (staging folders removed, temporary files deleted) and the exit code is 2
+    # Ctrl-C and a polite kill (SIGTERM, as from a service manager or `kill`) stop the command the same
+    # way: every clean-up runs (staging folders removed, temporary files deleted, LibreOffice ended),
+    # the command says it was stopped, and the exit code is 2 (it could not run), never click's 1
     import signal
 
-    def _terminated(_signum, _frame):
+    me = os.getpid()
+
+    def _stopped(_signum, _frame):
+        if os.getpid() != me:  # a child forked a moment ago, not yet past its own set-up: the parent
+            os._exit(2)  # (which Ctrl-C reaches too) stops it and cleans up; it just ends, silently
+        stopping.request()  # checker.stopping: raised again at the next step if a library swallows it
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C does not cut the clean-up short
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            sys.stderr.write("aftale: afbrudt / stopped\n")
+        except OSError:
+            pass
         raise SystemExit(2)
 
-    signal.signal(signal.SIGTERM, _terminated)
+    signal.signal(signal.SIGTERM, _stopped)
+    signal.signal(signal.SIGINT, _stopped)
     try:
         main()
+    except SystemExit:
+        if stopping.requested():
+            sys.exit(2)
+        raise
     except OSError as exc:
         # the terminal or file the output goes to is full or gone (stdout on a full device, a closed pipe)
         import errno

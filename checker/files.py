@@ -267,3 +267,56 @@ def dossier_lock(root: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+# --------------------------------------------------------------------------- folders of killed runs
+
+STALE_AFTER = 600  # seconds: a working folder of a process that has ended, this old, is abandoned
+
+
+def private_folder(prefix: str, parent: Path | None = None) -> Path:
+    """A new working folder `<prefix><pid>-XXXX` in `parent` (the temporary folder by default), named
+    after this process, so that a later run can tell one a killed run left behind (abandoned). Those
+    in the same place are removed first. CouldNotRun naming the folder when it cannot be made."""
+    import shutil
+
+    parent = Path(parent or tempfile.gettempdir())
+    for old in abandoned(parent, prefix):
+        shutil.rmtree(old, ignore_errors=True)
+    try:
+        return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+    except OSError as exc:
+        raise CouldNotRun(
+            Text(
+                f"Kan ikke oprette en arbejdsmappe i {parent}: {_reason(exc).da}",
+                f"Cannot create a working folder in {parent}: {_reason(exc).en}",
+            )
+        ) from None
+
+
+def cannot_write(where: Path, exc: OSError) -> CouldNotRun:
+    """The message for an OSError while writing in the folder `where` (a full disk said as such)."""
+    why = _reason(exc)
+    return CouldNotRun(Text(f"Kan ikke skrive i {where}: {why.da}.", f"Cannot write in {where}: {why.en}."))
+
+
+def abandoned(parent: Path, prefix: str) -> Iterator[Path]:
+    """The folders `<prefix><pid>-*` in `parent` whose process has ended, untouched for STALE_AFTER
+    seconds: left behind by runs that were killed before they could remove them."""
+    try:
+        entries = list(parent.glob(f"{prefix}*-*"))
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry.name[len(prefix) :].split("-", 1)[0]
+        try:
+            if not pid.isdigit() or Path(f"/proc/{pid}").exists() or not Path("/proc/self").exists():
+                continue
+            if (
+                entry.is_dir()
+                and not entry.is_symlink()
+                and time.time() - entry.stat().st_mtime > STALE_AFTER
+            ):
+                yield entry
+        except OSError:
+            continue

@@ -111,27 +111,16 @@ def _private_profile():
 
 
 PROFILE_PREFIX = "aftale-lo-"
-STALE_AFTER = 600  # seconds: a profile folder of a process that has ended and is this old is removed
 
 
 def new_profile() -> Path:
-    """A new private profile folder, named after this process. Folders that processes killed before
-    they could remove theirs left behind (named after a process that is no longer there, and older
-    than STALE_AFTER) are removed first."""
-    import os
-    import time
+    """A new private profile folder, named after this process (checker.files.private_folder); those
+    that processes killed before they could remove theirs left behind are removed first."""
+    from checker.files import abandoned, private_folder
 
-    base = Path(tempfile.gettempdir())
-    for old in base.glob(PROFILE_PREFIX + "*-*"):
-        pid = old.name[len(PROFILE_PREFIX) :].split("-", 1)[0]
-        try:
-            if not pid.isdigit() or Path(f"/proc/{pid}").exists():
-                continue
-            if time.time() - old.stat().st_mtime > STALE_AFTER:
-                remove_profile(old)
-        except OSError:
-            continue
-    return Path(tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}-", dir=base))
+    for old in abandoned(Path(tempfile.gettempdir()), PROFILE_PREFIX):
+        remove_profile(old)
+    return private_folder(PROFILE_PREFIX)
 
 
 def remove_profile(profile: Path) -> None:
@@ -174,13 +163,37 @@ def output_of(proc: subprocess.CompletedProcess, office: Office | None = None) -
 # The shell between this process and a LibreOffice started ahead. It starts soffice in a session (and
 # process group) of its own and waits on its input, a pipe from this process; when the pipe closes
 # (close(), or this process ends however it ends, killed included) it kills soffice's whole group and
+# every other process that uses the profile (a converting soffice that handed its files over), then
 # removes the profile folder, so no soffice and no profile outlive the build.
 WATCHDOG = """
 program="$1"; profile="$2"; shift 2
 setsid "$program" "$@" </dev/null & office=$!
-read _line
+if read _line; then
+    # an orderly close: whatever converted through this LibreOffice has ended
+    kill -9 "-$office" 2>/dev/null
+    wait
+    rm -rf -- "$profile"
+    exit 0
+fi
+# the input ended without a line: the build's process is gone (killed); end every soffice that uses
+# the profile, the converting one included (it may still be starting its own soffice.bin: look again)
 kill -9 "-$office" 2>/dev/null
+tries=0
+while [ "$tries" -lt 50 ]; do
+    found=""
+    for proc in /proc/[0-9]*; do
+        pid=${proc#/proc/}
+        [ "$pid" = "$$" ] && continue
+        case "$(tr '\\0' ' ' < "$proc/cmdline" 2>/dev/null)" in
+            *"$profile"*) kill -9 "$pid" 2>/dev/null && found=1 ;;
+        esac
+    done
+    [ -z "$found" ] && break
+    tries=$((tries + 1))
+    sleep 0.1
+done
 wait
+sleep 0.2
 rm -rf -- "$profile"
 """
 
@@ -194,7 +207,7 @@ class Office:
     a context manager, or call close(); `seconds` bounds its CPU time."""
 
     def __init__(self, executable: str, *, seconds: float) -> None:
-        from checker.processes import cpu_limit
+        from checker.processes import cpu_limit, not_for_children
 
         self.profile = new_profile()
         self._log = (self.profile / "office.log").open("wb")
@@ -206,6 +219,7 @@ class Office:
             start_new_session=True,  # not in this process's group: a Ctrl-C is this process's to handle
             preexec_fn=cpu_limit(seconds),
         )
+        not_for_children(self._proc.stdin)  # held by a forked child, it would keep LibreOffice alive
 
     def output(self) -> str:
         try:
@@ -216,6 +230,7 @@ class Office:
     def close(self) -> None:
         """End LibreOffice and remove its profile: the watchdog does it when its input closes."""
         try:
+            self._proc.stdin.write(b"close\n")  # an orderly close (without it: this process is gone)
             self._proc.stdin.close()
         except OSError:
             pass

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from checker import stopping
 from checker.findings import CouldNotRun, Result, Severity, Text
 
 AGREEMENT = "samarbejdsaftale.json"
@@ -146,6 +147,16 @@ def _one(work: Callable[[Path], Result], path: Path, today: date) -> Entry:
 _WORK: Callable[[Path], Result] | None = None
 
 
+def _worker_start(parent: int) -> None:
+    """A worker leaves Ctrl-C to the parent (which stops the pool) and dies with it, however it ends."""
+    import signal
+
+    from checker.processes import die_with_parent  # loaded by the parent before the fork
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
+
+
 def _in_worker(path: Path, today: date) -> Entry:
     assert _WORK is not None
     return _one(_WORK, path, today)
@@ -163,15 +174,24 @@ def run(
         import pdfplumber  # noqa: F401
     if jobs == 1:
         for path in paths:
+            stopping.checkpoint()
             yield _one(work, path, today)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from checker.processes import prepare_to_fork
+
     global _WORK
     _WORK = work
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        prepare_to_fork()
+        with ProcessPoolExecutor(
+            jobs,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_start,
+            initargs=(os.getpid(),),
+        ) as pool:
             yield from pool.map(_in_worker, paths, [today] * len(paths), chunksize=1)
     finally:
         _WORK = None

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import math
 import os
+import resource
 import signal
 import subprocess
 import time
+import weakref
 from collections.abc import Callable, Sequence
+
+from checker import stopping
 
 
 class Timeout(Exception):
@@ -20,8 +24,6 @@ def cpu_limit(cpu_seconds: float | None):
     """A preexec_fn giving the program (and what it starts) `cpu_seconds` of CPU time, or no limit.
     `resource` is imported here, in this process: the forked child must import nothing, since another
     thread (aftale serve's) may hold the import lock at the moment of the fork."""
-    import resource
-
     limit = int(math.ceil(cpu_seconds)) if cpu_seconds else None
 
     def apply() -> None:
@@ -62,6 +64,7 @@ def run_bounded(
                 break
             except subprocess.TimeoutExpired:
                 input = None  # sent by the first call; a retried communicate loses nothing
+                stopping.checkpoint()
                 if tick is None or time.monotonic() >= deadline:
                     _kill_group(proc)
                     raise Timeout(cmd[0]) from None
@@ -132,8 +135,13 @@ class Child:
         except ValueError:  # no fork here: the work runs now, in process
             self._reply = work()
             return
+        prepare_to_fork()
         self._parent, child = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_child_main, args=(work, child, seconds, memory), daemon=True)
+        self._proc = ctx.Process(
+            target=_child_main,
+            args=(work, child, self._parent, os.getpid(), seconds, memory),
+            daemon=True,
+        )
         self._proc.start()
         child.close()
 
@@ -174,21 +182,68 @@ def start_in_child(work, *, seconds: float, memory: int) -> Child:
     return Child(work, seconds=seconds, memory=memory)
 
 
-def _child_main(work, conn, seconds: float, memory: int) -> None:
-    import resource
-
+def _child_main(work, conn, reader, parent: int, seconds: float, memory: int) -> None:
+    # Nothing of the parent's that must end with it stays open here: the pipe's reading end (with it
+    # closed, a child whose parent has died gets an error sending, rather than waiting for ever) and
+    # the files registered with not_for_children. And the child dies with its parent.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops us
+    reader.close()
+    for fileobj in list(_NOT_FOR_CHILDREN):
+        try:
+            fileobj.close()
+        except OSError:
+            pass
+    die_with_parent(parent)
     try:
         vm = vm_size()
         if vm:
             resource.setrlimit(resource.RLIMIT_AS, (vm + memory, vm + memory))
         limit = int(math.ceil(seconds))
         resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 5))
-        conn.send(work())
+        reply = work()
     except MemoryError:
-        conn.send(OUT_OF_MEMORY)
+        reply = OUT_OF_MEMORY
     except BaseException:
         import traceback
 
-        conn.send(("crash", traceback.format_exc()))
+        reply = ("crash", traceback.format_exc())
+    try:
+        conn.send(reply)
+    except (OSError, ValueError):
+        pass  # the parent is gone, or stopped listening: nobody to tell
     finally:
         conn.close()
+
+
+#: files a forked child closes first (checker.libreoffice.Office's pipe to its watchdog: while any
+#: process holds it open, the watchdog cannot learn that the build has ended)
+_NOT_FOR_CHILDREN: weakref.WeakSet = weakref.WeakSet()
+
+
+def not_for_children(fileobj) -> None:
+    """Register an open file that processes forked by start_in_child must close."""
+    _NOT_FOR_CHILDREN.add(fileobj)
+
+
+_PRCTL: list = []
+
+
+def prepare_to_fork() -> None:
+    """Load, in the parent, what die_with_parent needs: a forked child must import nothing (another
+    thread may hold the import lock at the moment of the fork)."""
+    if not _PRCTL:
+        try:
+            import ctypes
+
+            _PRCTL.append(ctypes.CDLL(None, use_errno=True).prctl)
+        except (OSError, AttributeError):  # not Linux: the pipe's error ends the child instead
+            _PRCTL.append(None)
+
+
+def die_with_parent(parent: int) -> None:
+    """Have Linux kill this (forked) process when the thread that started it ends
+    (prctl PR_SET_PDEATHSIG); exit at once if the parent `parent` has already gone."""
+    if _PRCTL and _PRCTL[0] is not None:
+        _PRCTL[0](1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)

@@ -736,7 +736,8 @@ def test_profile_folders_left_by_killed_runs_are_swept_by_the_next(tmp_path):
     import tempfile
     import time
 
-    from checker.libreoffice import STALE_AFTER, new_profile, remove_profile
+    from checker.files import STALE_AFTER
+    from checker.libreoffice import new_profile, remove_profile
 
     base = Path(tempfile.gettempdir())
     old = time.time() - STALE_AFTER - 60

@@ -8,19 +8,19 @@ none), never a half-written file.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from checker import __version__
-from checker.files import output_folder
+from checker import __version__, stopping
+from checker.files import cannot_write, output_folder, private_folder
 from checker.findings import CouldNotRun, Result, Severity, Text
 from checker.jsonsource import read_json
 from checker.resources import template_dir
@@ -195,11 +195,14 @@ def build(
         shown = view.agreement(aftale)
         bodies = {o["id"]: o for o in shown["organisering"]["organer"]}
         when = document_time(aftale)
-        work = Path(tempfile.mkdtemp(prefix="aftale-build-"))
+        work = private_folder("aftale-build-")
         step(Text("Tegner organisationsdiagrammet", "Drawing the organisation chart"))
         png = orgchart.picture(aftale)  # Graphviz's PDF is drawn later, while LibreOffice works
         picture = work / "organisationsdiagram.png"
-        picture.write_bytes(png)
+        try:
+            picture.write_bytes(png)
+        except OSError as exc:
+            raise cannot_write(work, exc) from None
         diagram_text = orgchart.describe(aftale)
         names: list[tuple[str, str, str]] = []
         jobs: list[dict[str, Any]] = []
@@ -242,16 +245,17 @@ def build(
         step(Text(f"Skriver {len(jobs)} Word-dokumenter", f"Writing {len(jobs)} Word documents"))
         rendering = start_rendering(jobs)
         check = apply_rules(checked, as_of=as_of)
+        stopping.checkpoint()
         _allowed(check, draft)
         sources = _sources(root, check)
         out = output_folder(Path(out) if out else Path("generated") / root.resolve().name, dossier=root)
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
         except OSError as exc:
             raise CouldNotRun(
                 Text(f"Kan ikke oprette {out}: {exc.strerror}.", f"Cannot create {out}: {exc.strerror}.")
             ) from None
+        staging = private_folder(f".{out.name}.build-", out.parent)
         diagram_png, diagram_pdf = staging / picture.name, staging / "organisationsdiagram.pdf"
         diagram_png.write_bytes(png)
         rendered = [(rel, doctype, staging / name) for rel, doctype, name in names]
@@ -263,7 +267,6 @@ def build(
             diagram_pdf.write_bytes(orgchart.pdfa(aftale, orgchart.drawing(aftale), when=when))
 
         if pdf:
-            from concurrent.futures import ThreadPoolExecutor
 
             def meanwhile() -> None:
                 write_diagram_pdf()
@@ -311,11 +314,11 @@ def build(
             # while LibreOffice converts the Word files: the diagram's PDF and its PDF/A step (about 0.15 s)
             # and loading the signing libraries the signature fields need next (pyHanko, about 0.4 s);
             # then the signature fields of each signed document while LibreOffice converts the next
+            stopping.checkpoint()
             step(Text("Laver PDF/A med LibreOffice", "Making PDF/A with LibreOffice"))
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aftale-diagram") as pool:
-                diagram = pool.submit(meanwhile)
-                convert([rendered[i][2] for i in order], staging, on_pdf=add_fields, office=office)
-                diagram.result()
+            diagram = Beside(meanwhile)
+            convert([rendered[i][2] for i in order], staging, on_pdf=add_fields, office=office)
+            diagram.result()
         else:
             write_diagram_pdf()
         step(Text("Skriver manifestet", "Writing the manifest"))
@@ -328,7 +331,15 @@ def build(
         for path in staging.iterdir():
             with path.open("rb") as fh:
                 os.fsync(fh.fileno())
+        stopping.checkpoint()
         _swap_into_place(staging, out)
+    except OSError as exc:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS):
+            raise
+        # writing the outputs or the working files: a full disk said as such, nothing left behind
+        raise cannot_write(out.parent if staging is not None else (work or root), exc) from None
     except BaseException:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -341,6 +352,33 @@ def build(
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
     return BuildResult(out, check, draft, [out / p.name for p in outputs], manifest)
+
+
+class Beside:
+    """work() in a thread of its own, begun now; result() waits for it and raises what it raised. The
+    thread is a daemon and is not waited for when the build ends another way (Ctrl-C): a thread held
+    up by an import that the interrupt left locked cannot then keep the program from ending."""
+
+    def __init__(self, work: Callable[[], None]) -> None:
+        import threading
+
+        self._error: BaseException | None = None
+        self._done = threading.Event()
+
+        def body() -> None:
+            try:
+                work()
+            except BaseException as exc:  # handed to result()
+                self._error = exc
+            finally:
+                self._done.set()
+
+        threading.Thread(target=body, name="aftale-beside", daemon=True).start()
+
+    def result(self) -> None:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
 
 
 def _structural(check: Result) -> bool:
