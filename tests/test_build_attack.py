@@ -85,6 +85,14 @@ def _wait_until_gone(pid: int, seconds: float = SETTLE) -> list[tuple[int, str]]
     return left
 
 
+def _kill_and_find_nothing_left(proc: subprocess.Popen) -> None:
+    """SIGKILL the run; within SETTLE seconds nothing of it (its group, its LibreOffice) is left."""
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+    left = _wait_until_gone(proc.pid)
+    assert left == [], f"still running {SETTLE} s after the run was killed: {left}"
+
+
 def _clean_up(pid: int) -> None:
     for other, _line in _left_by(pid):
         try:
@@ -167,10 +175,7 @@ def test_a_build_killed_while_the_word_files_render_leaves_no_libreoffice_and_no
     try:
         child = _poll(lambda: _forked_child(proc.pid))
         assert child, "the build never forked its rendering child"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(10)
-        left = _wait_until_gone(proc.pid)
-        assert left == [], f"still running {SETTLE} s after the build was killed: {left}"
+        _kill_and_find_nothing_left(proc)
     finally:
         _clean_up(proc.pid)
 
@@ -181,10 +186,7 @@ def test_a_build_killed_while_libreoffice_converts_leaves_no_soffice_and_no_prof
     proc, _out, _err = _spawn(tmp_path, "build", str(viborg), "--out", str(tmp_path / "ud"))
     try:
         assert _poll(lambda: _converting(proc.pid)), "the build never started the conversion"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(10)
-        left = _wait_until_gone(proc.pid)
-        assert left == [], f"still running {SETTLE} s after the build was killed: {left}"
+        _kill_and_find_nothing_left(proc)
         time.sleep(0.5)
         profiles = list(Path(tempfile.gettempdir()).glob(f"aftale-lo-{proc.pid}-*"))
         assert profiles == [], f"profile folder left behind: {profiles}"
@@ -265,10 +267,7 @@ def test_a_killed_check_of_many_dossiers_leaves_no_worker_processes(portfolio, t
     try:
         assert _poll(lambda: len(_children(proc.pid)) >= 2), "no worker processes started"
         time.sleep(1.0)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(10)
-        left = _wait_until_gone(proc.pid)
-        assert left == [], f"still running {SETTLE} s after the check was killed: {left}"
+        _kill_and_find_nothing_left(proc)
     finally:
         _clean_up(proc.pid)
 
