@@ -84,10 +84,6 @@ def run() -> None:
     signal.signal(signal.SIGINT, _stopped)
     try:
         main()
-    except SystemExit:
-        if stopping.requested():
-            sys.exit(2)
-        raise
     except OSError as exc:
         # the terminal or file the output goes to is full or gone (stdout on a full device, a closed pipe)
         import errno

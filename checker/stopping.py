@@ -2,7 +2,8 @@
 SystemExit(2) at once, so every clean-up runs; but a library can swallow it (an exception raised while
 an extension module initialises surfaces as an ImportError that the library catches, and it carries on
 without the module). So the request is also remembered: checkpoint() raises it again at the main steps
-of long commands, and the program's exit code is 2 whatever happened after."""
+of long commands. A command that nonetheless finished its work whole (past its last checkpoint) ends
+with its own exit code: its output is complete."""
 
 from __future__ import annotations
 
@@ -12,10 +13,6 @@ _requested = False
 def request() -> None:
     global _requested
     _requested = True
-
-
-def requested() -> bool:
-    return _requested
 
 
 def checkpoint() -> None:
