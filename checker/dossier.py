@@ -23,9 +23,8 @@ class Dossier:
     findings: list[Finding] = field(default_factory=list)
 
 
-def open_dossier(folder: str | os.PathLike, *, any_version: bool = False) -> Dossier:
-    """The dossier's JSON files. A dossier of another schema version cannot be opened (exit 2, saying
-    whether to run »aftale migrate« or update aftale), unless `any_version` (for migrate itself)."""
+def require_folder(folder: str | os.PathLike) -> Path:
+    """The folder as a Path; CouldNotRun when it does not exist or is not a folder, naming it."""
     root = Path(folder)
     if not root.exists():
         raise CouldNotRun(Text(f"Mappen {root} findes ikke.", f"The folder {root} does not exist."))
@@ -36,6 +35,13 @@ def open_dossier(folder: str | os.PathLike, *, any_version: bool = False) -> Dos
                 f"{root} is not a folder; give the dossier's folder.",
             )
         )
+    return root
+
+
+def open_dossier(folder: str | os.PathLike, *, any_version: bool = False) -> Dossier:
+    """The dossier's JSON files. A dossier of another schema version cannot be opened (exit 2, saying
+    whether to run »aftale migrate« or update aftale), unless `any_version` (for migrate itself)."""
+    root = require_folder(folder)
     if not (root / AGREEMENT_FILE).is_file():
         raise CouldNotRun(
             Text(

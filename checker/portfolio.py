@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from checker import stopping
+from checker.dossier import require_folder
 from checker.findings import CouldNotRun, Result, Severity, Text
 
 AGREEMENT = "samarbejdsaftale.json"
@@ -52,16 +53,7 @@ def dossiers(arguments: list[str]) -> list[Path]:
     CouldNotRun for an argument that is neither, naming it."""
     found: list[Path] = []
     for argument in arguments:
-        path = Path(argument)
-        if not path.exists():
-            raise CouldNotRun(Text(f"Mappen {path} findes ikke.", f"The folder {path} does not exist."))
-        if not path.is_dir():
-            raise CouldNotRun(
-                Text(
-                    f"{path} er ikke en mappe; angiv dossierets mappe.",
-                    f"{path} is not a folder; give the dossier's folder.",
-                )
-            )
+        path = require_folder(argument)
         if is_dossier(path):
             found.append(path)
             continue

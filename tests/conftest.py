@@ -115,3 +115,16 @@ def browser(chromium: str, profile: Path, *args: str) -> subprocess.CompletedPro
 
 
 pytest_plugins = ["tests.webapp"]
+
+
+def poll(condition, seconds: float = 30.0, step: float = 0.01):
+    """condition()'s first true value within `seconds`, asked every `step` seconds; None if none came."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(step)
+    return None

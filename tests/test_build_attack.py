@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import VIBORG, dump, load
+from tests.conftest import VIBORG, dump, load, poll
 
 AFTALE = str(Path(sys.executable).parent / "aftale")
 SETTLE = 8.0  # seconds a run's processes get to end after it was killed
@@ -114,16 +114,6 @@ def _spawn(tmp_path: Path, *args: str, env: dict | None = None) -> tuple[subproc
     return proc, out, err
 
 
-def _poll(condition, seconds: float = 30.0, step: float = 0.01):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(step)
-    return None
-
-
 def _forked_child(pid: int):
     """A child of the aftale process that is a fork of it (the rendering or a PDF reading)."""
     mine = _cmdline(pid)
@@ -173,7 +163,7 @@ def test_a_build_killed_while_the_word_files_render_leaves_no_libreoffice_and_no
     watchdog never saw the pipe close and LibreOffice ran on for ever.)"""
     proc, _out, _err = _spawn(tmp_path, "build", str(viborg), "--out", str(tmp_path / "ud"))
     try:
-        child = _poll(lambda: _forked_child(proc.pid))
+        child = poll(lambda: _forked_child(proc.pid))
         assert child, "the build never forked its rendering child"
         _kill_and_find_nothing_left(proc)
     finally:
@@ -185,7 +175,7 @@ def test_a_build_killed_while_libreoffice_converts_leaves_no_soffice_and_no_prof
     watchdog too, and the profile folder is removed after it, not re-created."""
     proc, _out, _err = _spawn(tmp_path, "build", str(viborg), "--out", str(tmp_path / "ud"))
     try:
-        assert _poll(lambda: _converting(proc.pid)), "the build never started the conversion"
+        assert poll(lambda: _converting(proc.pid)), "the build never started the conversion"
         _kill_and_find_nothing_left(proc)
         time.sleep(0.5)
         profiles = list(Path(tempfile.gettempdir()).glob(f"aftale-lo-{proc.pid}-*"))
@@ -199,7 +189,7 @@ def test_the_staging_folder_of_a_killed_build_is_removed_by_a_later_build(viborg
     half-made output) beside --out; a later build removes it once it is old and its process gone."""
     proc, _out, _err = _spawn(tmp_path, "build", str(viborg), "--out", str(tmp_path / "ud"))
     try:
-        assert _poll(lambda: _converting(proc.pid)), "the build never started the conversion"
+        assert poll(lambda: _converting(proc.pid)), "the build never started the conversion"
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         _wait_until_gone(proc.pid)
@@ -221,7 +211,7 @@ def test_ctrl_c_during_a_build_exits_2_without_a_traceback_and_leaves_nothing(vi
     could not run; never 1, which means the check found errors), no traceback, nothing left."""
     proc, _out, err = _spawn(tmp_path, "build", str(viborg), "--out", str(tmp_path / "ud"))
     try:
-        assert _poll(lambda: _forked_child(proc.pid)), "the build never forked its rendering child"
+        assert poll(lambda: _forked_child(proc.pid)), "the build never forked its rendering child"
         os.killpg(proc.pid, signal.SIGINT)
         code = proc.wait(30)
         stderr = err.read_text(errors="replace")
@@ -248,7 +238,7 @@ def test_ctrl_c_during_a_check_of_many_dossiers_prints_no_traceback(portfolio, t
     KeyboardInterrupt traceback from each), which stops with exit code 2."""
     proc, _out, err = _spawn(tmp_path, "check", str(portfolio), "--jobs", "2")
     try:
-        assert _poll(lambda: len(_children(proc.pid)) >= 2), "no worker processes started"
+        assert poll(lambda: len(_children(proc.pid)) >= 2), "no worker processes started"
         time.sleep(1.5)
         os.killpg(proc.pid, signal.SIGINT)
         code = proc.wait(40)
@@ -265,7 +255,7 @@ def test_a_killed_check_of_many_dossiers_leaves_no_worker_processes(portfolio, t
     work for ever, holding the caller's output pipes open)."""
     proc, _out, _err = _spawn(tmp_path, "check", str(portfolio), "--jobs", "2")
     try:
-        assert _poll(lambda: len(_children(proc.pid)) >= 2), "no worker processes started"
+        assert poll(lambda: len(_children(proc.pid)) >= 2), "no worker processes started"
         time.sleep(1.0)
         _kill_and_find_nothing_left(proc)
     finally:
@@ -323,7 +313,7 @@ def test_a_hostile_pdf_annex_is_a_finding_and_leaves_no_child(run, viborg, conte
     code, stdout, stderr = run("check", viborg)
     assert code == 1 and "annex-unreadable" in stdout and says in stdout, stdout + stderr
     assert time.monotonic() - start < 30
-    assert _poll(lambda: not _own_children(), seconds=5)
+    assert poll(lambda: not _own_children(), seconds=5)
 
 
 def test_a_page_tree_that_contains_itself_does_not_hang_the_check(run, viborg):
@@ -337,7 +327,7 @@ def test_a_page_tree_that_contains_itself_does_not_hang_the_check(run, viborg):
     code, _stdout, stderr = run("check", viborg)
     assert code in (0, 1) and "Traceback" not in stderr
     assert time.monotonic() - start < 30
-    assert _poll(lambda: not _own_children(), seconds=5)
+    assert poll(lambda: not _own_children(), seconds=5)
 
 
 def test_a_refused_build_with_a_broken_template_says_the_check_found_errors(run, viborg, tmp_path):
@@ -376,7 +366,7 @@ def test_libreoffice_killed_from_outside_ends_the_build_with_exit_2_and_keeps_th
     out.mkdir()
     proc, _o, err = _spawn(tmp_path, "build", str(viborg), "--out", str(out))
     try:
-        assert _poll(lambda: _converting(proc.pid)), "the build never started the conversion"
+        assert poll(lambda: _converting(proc.pid)), "the build never started the conversion"
         marker = f"aftale-lo-{proc.pid}-"
         deadline = time.monotonic() + 60
         while proc.poll() is None and time.monotonic() < deadline:

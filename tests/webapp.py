@@ -10,11 +10,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import poll
 
 ROOT = Path(__file__).resolve().parent.parent
 AGREEMENTS = ROOT / "agreements"
@@ -153,10 +154,7 @@ def wait_saved(pg, before: str | None) -> str:
 
 
 def wait_until(predicate, timeout: float = 30.0, step: float = 0.1):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    raise AssertionError("timed out")
+    value = poll(predicate, timeout, step)
+    if not value:
+        raise AssertionError("timed out")
+    return value
